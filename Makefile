@@ -1,0 +1,45 @@
+# Every target installs what it needs: a fresh clone needs only Node 20+ and npm.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
+
+NODE_MODULES := node_modules/.package-lock.json
+
+$(NODE_MODULES): package.json package-lock.json $(wildcard packages/*/package.json)
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: help install build package lint format typecheck unit test ci clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(NODE_MODULES) ## Install dependencies (npm ci) when missing or stale
+
+build: install ## Bundle every Lambda with esbuild and zip to dist/<package>.zip
+	npm run build
+
+package: build ## Same as build: the zips are the deployable packages
+
+lint: install ## Biome lint and format check
+	npm run lint
+
+format: install ## Rewrite files with Biome's formatter
+	npm run format
+
+typecheck: install ## TypeScript strict type check of every package
+	npm run typecheck
+
+unit: install ## Run the jest suites only
+	npm test
+
+test: install ## The whole check: lint, typecheck, package, all tests
+	npm run lint
+	npm run typecheck
+	npm run build
+	npm test
+
+ci: test ## What CI runs
+
+clean: ## Remove build outputs
+	rm -rf dist coverage

@@ -1,0 +1,20 @@
+// ESM mode: several dependencies (@octokit/*) are ESM-only, and Node 20's jest
+// cannot require() them; see ../shared/reference/local-testing.md section 4.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/infrastructure', '<rootDir>/scripts'],
+  testMatch: ['**/tests/**/*.test.ts'],
+  extensionsToTreatAsEsm: ['.ts'],
+  setupFiles: ['<rootDir>/jest.setup.mjs'],
+  moduleNameMapper: {
+    '^@enterprise-agents/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@enterprise-agents/([a-z-]+)/testing$': '<rootDir>/packages/$1/testing/index.ts',
+    '^@enterprise-agents/fakes/([a-z-]+)$': '<rootDir>/packages/fakes/src/$1/index.ts',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+  },
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

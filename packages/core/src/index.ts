@@ -1,0 +1,120 @@
+export { EventBridgePublisher } from './adapters/event-bridge';
+export { StepFunctionsAdapter } from './adapters/step-functions';
+export {
+  type ActionContext,
+  ActionError,
+  type ActionGroupEvent,
+  type ActionGroupOptions,
+  type ActionGroupResponse,
+  capBody,
+  createActionGroupHandler,
+  listSchemaOperations,
+  type OpenApiDocument,
+  type OpenApiOperation,
+  type OpenApiSchemaObject,
+  type OperationHandler,
+  type SchemaOperation,
+} from './bedrock/action-group';
+export { type Env, EnvReader } from './config/env';
+export {
+  AgentName,
+  DEFAULT_BRANCH_PREFIX,
+  EVENT_SOURCE,
+  EventDetailType,
+  isTerminalStatus,
+  RunKind,
+  TaskSource,
+  TaskStatus,
+  TERMINAL_STATUSES,
+} from './constants';
+export { type Approval, ApprovalDecision, ApprovalStore, type DecideResult } from './db/approval-store';
+export { type CiWait, CiWaitStore } from './db/ci-wait-store';
+export {
+  createDocumentClient,
+  type DocumentClient,
+  isConditionalCheckFailed,
+  type TableRef,
+} from './db/client';
+export { type CostEntry, CostStore, type DailyCost } from './db/cost-store';
+export { DeliveryStore } from './db/delivery-store';
+export { GSI1, Keys, TTL_ATTRIBUTE, tableDefinition } from './db/table';
+export { type CreateTaskResult, type NewTask, type TaskPatch, TaskRepository } from './db/task-repository';
+export { type SlackThread, ThreadStore } from './db/thread-store';
+export { type NewTimelineEvent, TimelineRepository } from './db/timeline-repository';
+export type { StackFrame, Task, TaskContext, TimelineEvent } from './domain/task';
+export {
+  AppError,
+  BadRequestError,
+  BudgetExceededError,
+  ConfigError,
+  ConflictError,
+  ForbiddenError,
+  HttpError,
+  MethodNotAllowedError,
+  NotFoundError,
+  PayloadTooLargeError,
+  toError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+} from './errors';
+export {
+  type CiDecision,
+  type CiResult,
+  CiState,
+  decideCi,
+  type FailedJob,
+  type WorkflowRunSummary,
+} from './github/ci-status';
+export { createGitHubClient, type GitHubAuth, type GitHubClientOptions, retryDelayMs } from './github/client';
+export { canWrite, type GitHubPort, OctokitGitHub, type RepoPermission } from './github/github-port';
+export {
+  assertBodySize,
+  assertJsonContentType,
+  errorResponse,
+  type HttpEvent,
+  type HttpResult,
+  header,
+  jsonResponse,
+  parseForm,
+  parseJson,
+  parseJsonObject,
+  rawBody,
+  routeOf,
+} from './http/api-gateway';
+export { createLogger, type Logger, REDACT_PATHS, withCorrelation } from './logging/logger';
+export { type Clock, FixedClock, systemClock } from './ports/clock';
+export type {
+  EventPublisherPort,
+  ExecutionControlPort,
+  TaskCallbackPort,
+  TaskRequestedEvent,
+} from './ports/workflow';
+export { EnvSecretStore, type SecretStore, SecretsManagerStore } from './secrets/secret-store';
+export { GITHUB_SIGNATURE_HEADER, verifyGitHubSignature } from './signatures/github';
+export { hmacSha256Hex, safeEqual, type VerifyResult } from './signatures/hmac';
+export { JIRA_SIGNATURE_HEADER, verifyJiraSignature } from './signatures/jira';
+export { SENTRY_SIGNATURE_HEADER, verifySentrySignature } from './signatures/sentry';
+export {
+  SLACK_MAX_SKEW_SECONDS,
+  SLACK_SIGNATURE_HEADER,
+  SLACK_TIMESTAMP_HEADER,
+  type SlackVerifyInput,
+  signSlackRequest,
+  verifySlackSignature,
+} from './signatures/slack';
+export {
+  type ApprovalDeps,
+  type DecisionOutcome,
+  decideApproval,
+  REJECTED_ERROR,
+} from './workflow/approvals';
+export { type CiResolution, type CiWaitDeps, resolveCiWaits } from './workflow/ci-waits';
+export {
+  type RerunOutcome,
+  rerunTask,
+  type StartOutcome,
+  type StopOutcome,
+  startTask,
+  stopTask,
+  type TaskFlowDeps,
+} from './workflow/tasks';

@@ -4,14 +4,13 @@
 // sorted entries, so the same source gives the same bytes and Terraform's
 // source_code_hash only changes when the code does.
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import yazl from 'yazl';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
 const FIXED_TIME = new Date('1980-01-01T00:00:00Z');
 
 /** Lambda packages: those whose package.json declares `lambda.entry`. */
@@ -43,7 +42,7 @@ const zipDir = (dir, out) =>
     zip.outputStream.pipe(createWriteStream(out)).on('close', resolvePromise).on('error', reject);
   });
 
-export const bundle = async ({ name, entry }, { outDir = join(dist, name), minify = true } = {}) => {
+export const bundle = async ({ name, entry }, { outDir = join(root, 'dist', name), minify = true } = {}) => {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = await build({
@@ -68,11 +67,14 @@ export const bundle = async ({ name, entry }, { outDir = join(dist, name), minif
 };
 
 const main = async () => {
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf('--out');
+  const dist = outIndex === -1 ? join(root, 'dist') : resolve(args[outIndex + 1] ?? 'dist');
+  const only = args.filter((_, i) => outIndex === -1 || (i !== outIndex && i !== outIndex + 1));
   mkdirSync(dist, { recursive: true });
   const packages = lambdaPackages().filter((p) => only.length === 0 || only.includes(p.name));
   for (const pkg of packages) {
-    await bundle(pkg);
+    await bundle(pkg, { outDir: join(dist, pkg.name) });
     const zipPath = join(dist, `${pkg.name}.zip`);
     await zipDir(join(dist, pkg.name), zipPath);
     const hash = createHash('sha256').update(readFileSync(zipPath)).digest('base64');

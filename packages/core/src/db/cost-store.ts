@@ -42,6 +42,8 @@ export class CostStore {
         TableName: this.table.tableName,
         Key: Keys.task(entry.taskId),
         UpdateExpression: 'ADD costUsd :usd',
+        // Never upsert a half task item for an unknown id.
+        ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':usd': entry.usd },
         ReturnValues: 'UPDATED_NEW',
       }),

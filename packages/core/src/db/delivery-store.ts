@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../ports/clock';
 import { isConditionalCheckFailed, type TableRef } from './client';
 import { Keys, TTL_ATTRIBUTE } from './table';
@@ -32,5 +32,15 @@ export class DeliveryStore {
       if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Gives a claim back so the sender's retry is processed again: for a delivery
+   * whose handling failed on our side (5xx) after it was claimed.
+   */
+  async release(source: string, deliveryId: string): Promise<void> {
+    await this.table.client.send(
+      new DeleteCommand({ TableName: this.table.tableName, Key: Keys.delivery(source, deliveryId) }),
+    );
   }
 }

@@ -1,0 +1,150 @@
+import {
+  ApprovalDecision,
+  ApprovalStore,
+  CiWaitStore,
+  decideApproval,
+  FixedClock,
+  type GitHubPort,
+  REJECTED_ERROR,
+  RunKind,
+  resolveCiWaits,
+  rerunTask,
+  startTask,
+  stopTask,
+  TaskRepository,
+  TaskSource,
+  TaskStatus,
+  TimelineRepository,
+  type WorkflowRunSummary,
+} from '@enterprise-agents/core';
+import {
+  type LocalDynamo,
+  RecordingCallback,
+  RecordingExecutions,
+  RecordingPublisher,
+  startDynamo,
+} from '@enterprise-agents/core/testing';
+
+let dynamo: LocalDynamo;
+let n = 0;
+
+class StubGitHub implements GitHubPort {
+  runs: WorkflowRunSummary[] = [];
+  async permissionOf() {
+    return 'write' as const;
+  }
+  async commentOnIssue() {}
+  async workflowRunsForCommit() {
+    return this.runs;
+  }
+  async failedJobs(_repo: string, runIds: readonly number[]) {
+    return runIds.map((runId) => ({ runId, jobId: runId * 10, name: `job-${runId}` }));
+  }
+}
+
+const setup = async () => {
+  const table = await dynamo.createTable(`tasks-uc-${++n}`);
+  const clock = new FixedClock();
+  const deps = {
+    tasks: new TaskRepository(table, clock),
+    timeline: new TimelineRepository(table, clock),
+    approvals: new ApprovalStore(table, clock),
+    ciWaits: new CiWaitStore(table, clock),
+    publisher: new RecordingPublisher(),
+    callback: new RecordingCallback(),
+    executions: new RecordingExecutions(),
+    github: new StubGitHub(),
+  };
+  const started = await startTask(deps, { source: TaskSource.Jira, externalKey: 'UC-1', title: 'Do it', context: { key: 'UC-1', title: 'Do it' } }, 'jira');
+  return { ...deps, task: started.task };
+};
+
+beforeAll(async () => {
+  dynamo = await startDynamo();
+});
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+describe('startTask', () => {
+  it('publishes once and reports the active task to a second trigger', async () => {
+    const deps = await setup();
+    expect(deps.publisher.events).toEqual([{ taskId: deps.task.taskId, runId: 1, source: 'jira', kind: 'new' }]);
+    const again = await startTask(deps, { source: TaskSource.Jira, externalKey: 'UC-1', title: 'x', context: { key: 'UC-1', title: 'x' } }, 'jira');
+    expect(again.status).toBe('in-progress');
+    expect(deps.publisher.events).toHaveLength(1);
+    expect((await deps.timeline.list(deps.task.taskId)).map((e) => e.type)).toEqual(['task.created']);
+  });
+});
+
+describe('decideApproval', () => {
+  it('completes the token once; a second decision learns who decided', async () => {
+    const deps = await setup();
+    const id = deps.task.taskId;
+    expect(await decideApproval(deps, { taskId: id, decision: ApprovalDecision.Approved, by: 'U1', via: 'slack' })).toEqual({
+      status: 'not-awaiting',
+      taskStatus: TaskStatus.Queued,
+    });
+    await deps.tasks.transition(id, TaskStatus.AwaitingApproval);
+    await deps.approvals.request({ taskId: id, runId: 1, taskToken: 'tok-1' });
+    const [a, b] = await Promise.all([
+      decideApproval(deps, { taskId: id, decision: ApprovalDecision.Approved, by: 'U1', via: 'slack' }),
+      decideApproval(deps, { taskId: id, decision: ApprovalDecision.Rejected, by: 'octocat', via: 'github', reason: 'no' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual(['already-decided', 'decided']);
+    expect(deps.callback.successes.length + deps.callback.failures.length).toBe(1);
+    const events = await deps.timeline.list(id);
+    expect(events.filter((e) => e.type.startsWith('approval.'))).toHaveLength(1);
+  });
+
+  it('fails the token with Rejected and the reason', async () => {
+    const deps = await setup();
+    const id = deps.task.taskId;
+    await deps.tasks.transition(id, TaskStatus.AwaitingApproval);
+    await deps.approvals.request({ taskId: id, runId: 1, taskToken: 'tok-2' });
+    await decideApproval(deps, { taskId: id, decision: ApprovalDecision.Rejected, by: 'U9', via: 'slack', reason: 'wrong repo' });
+    expect(deps.callback.failures).toEqual([{ taskToken: 'tok-2', error: REJECTED_ERROR, cause: 'wrong repo' }]);
+  });
+});
+
+describe('resolveCiWaits', () => {
+  it('stays pending until every run completed, then resumes the waiter once', async () => {
+    const deps = await setup();
+    const id = deps.task.taskId;
+    expect(await resolveCiWaits(deps, 'acme/app', 'sha1')).toEqual({ status: 'no-wait' });
+    await deps.ciWaits.register({ repo: 'acme/app', sha: 'sha1', taskId: id, runId: 1, taskToken: 'ci-tok' });
+    deps.github.runs = [
+      { id: 1, name: 'test', status: 'completed', conclusion: 'success' },
+      { id: 2, name: 'lint', status: 'in_progress', conclusion: null },
+    ];
+    expect(await resolveCiWaits(deps, 'acme/app', 'sha1')).toEqual({ status: 'pending', runs: 2 });
+    deps.github.runs[1] = { id: 2, name: 'lint', status: 'completed', conclusion: 'failure' };
+    const [first, second] = await Promise.all([resolveCiWaits(deps, 'acme/app', 'sha1'), resolveCiWaits(deps, 'acme/app', 'sha1')]);
+    const resumed = [first, second].flatMap((r) => (r.status === 'resolved' ? r.resumed : []));
+    expect(resumed).toEqual([id]);
+    expect(deps.callback.successes).toHaveLength(1);
+    expect(deps.callback.successes[0]?.output).toMatchObject({
+      success: false,
+      headSha: 'sha1',
+      failedRuns: [{ id: 2 }],
+      failedJobs: [{ runId: 2, jobId: 20, name: 'job-2' }],
+    });
+    expect((await deps.timeline.list(id)).at(-1)?.type).toBe('ci.failed');
+  });
+});
+
+describe('rerunTask and stopTask', () => {
+  it('refuses a rerun while a run is active, allows it after, and stops executions', async () => {
+    const deps = await setup();
+    const fb = { author: 'octocat', text: 'use the new API' };
+    expect((await rerunTask(deps, deps.task, RunKind.Revise, fb)).status).toBe('busy');
+    await deps.tasks.claim(deps.task.taskId, 1, 'arn:exec:1');
+    const stopped = await stopTask(deps, (await deps.tasks.get(deps.task.taskId))!, { by: 'U1', reason: 'not needed' });
+    expect(stopped.status).toBe('stopped');
+    expect(deps.executions.stopped).toEqual([{ executionArn: 'arn:exec:1', reason: 'not needed' }]);
+    expect((await stopTask(deps, stopped.task, { by: 'U1', reason: 'again' })).status).toBe('not-active');
+    const rerun = await rerunTask(deps, stopped.task, RunKind.Revise, fb);
+    expect(rerun).toMatchObject({ status: 'started', task: { runId: 2, status: TaskStatus.Queued } });
+    expect(deps.publisher.events.at(-1)).toEqual({ taskId: deps.task.taskId, runId: 2, source: 'jira', kind: 'revise' });
+  });
+});

@@ -81,6 +81,14 @@ export {
   rawBody,
   routeOf,
 } from './http/api-gateway';
+export {
+  type JsonClientOptions,
+  JsonHttpClient,
+  type JsonRequest,
+  type JsonResponse,
+  parseRetryAfter,
+  UpstreamError,
+} from './http/json-client';
 export { createLogger, type Logger, REDACT_PATHS, withCorrelation } from './logging/logger';
 export { type Clock, FixedClock, systemClock } from './ports/clock';
 export type {

@@ -144,7 +144,10 @@ export class TaskRepository {
         new GetCommand({ TableName: this.table.tableName, Key: extKey, ConsistentRead: true }),
       );
       const holderId = holder.Item?.taskId as string | undefined;
-      const existing = holderId === undefined ? undefined : await this.get(holderId);
+      const existing =
+        holderId === undefined
+          ? undefined
+          : await this.awaitClaimedTask(holderId, holder.Item?.createdAt as string | undefined);
       if (existing !== undefined && !isTerminalStatus(existing.status)) return { created: false, existing };
       // The holder ended (or was never written): take the key over, unless someone else just did.
       try {
@@ -163,6 +166,22 @@ export class TaskRepository {
       }
     }
     throw new ConflictError(`could not claim ${input.source} key ${input.externalKey}`);
+  }
+
+  /**
+   * The task of a key claim. A claim is written just before its task, so a young
+   * claim without a task is most likely a concurrent creation still in flight:
+   * wait for it briefly rather than take the key over and make a second task.
+   */
+  private async awaitClaimedTask(taskId: string, claimedAt: string | undefined): Promise<Task | undefined> {
+    const graceMs = 5_000;
+    for (let i = 0; ; i += 1) {
+      const task = await this.get(taskId);
+      if (task !== undefined) return task;
+      const age = claimedAt === undefined ? Infinity : this.clock.now().getTime() - Date.parse(claimedAt);
+      if (!(age < graceMs) || i >= 40) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   private async putTask(task: Task): Promise<void> {

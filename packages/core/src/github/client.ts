@@ -54,15 +54,24 @@ export const createGitHubClient = ({
   maxRetryDelayMs = 20_000,
   sleep = defaultSleep,
 }: GitHubClientOptions): Octokit => {
+  // Octokit prints every failed request with console.error; expected 404s (permission
+  // checks on strangers) are not errors, and callers log what matters themselves.
+  const log = {
+    debug: () => {},
+    info: () => {},
+    warn: (message: string) => logger?.warn(message),
+    error: (message: string) => logger?.debug(message),
+  };
   const octokit =
     auth.type === 'app'
       ? new Octokit({
           baseUrl,
+          log,
           authStrategy: createAppAuth,
           auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId },
           request: { retries: 0 },
         })
-      : new Octokit({ baseUrl, auth: auth.token });
+      : new Octokit({ baseUrl, log, auth: auth.token });
   octokit.hook.wrap('request', async (request, options) => {
     for (let attempt = 0; ; attempt += 1) {
       try {

@@ -1,0 +1,391 @@
+################################################################################
+# IAM: one least-privilege role per Lambda, and the service roles
+#
+# The actions in each Lambda's document are checked against the AWS SDK calls
+# its bundle contains (infrastructure/tests/lambda-iam.test.ts): a call without
+# a grant, or a grant without a call, fails the tests.
+################################################################################
+
+locals {
+  table_arns = [aws_dynamodb_table.tasks.arn, "${aws_dynamodb_table.tasks.arn}/index/*"]
+
+  # Role policy per function; each document is named after its function.
+  lambda_policy_documents = {
+    "webhook-handler" = data.aws_iam_policy_document.webhook_handler.json
+    "slack-handler"   = data.aws_iam_policy_document.slack_handler.json
+    "github-actions"  = data.aws_iam_policy_document.github_actions.json
+    "jira-actions"    = data.aws_iam_policy_document.jira_actions.json
+    "sentry-actions"  = data.aws_iam_policy_document.sentry_actions.json
+    "agent-invoker"   = data.aws_iam_policy_document.agent_invoker.json
+  }
+}
+
+data "aws_iam_policy_document" "lambda_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "lambda" {
+  for_each = local.function_names
+
+  name               = each.value
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+}
+
+resource "aws_iam_role_policy" "lambda" {
+  for_each = local.function_names
+
+  name   = "least-privilege"
+  role   = aws_iam_role.lambda[each.key].id
+  policy = local.lambda_policy_documents[each.key]
+}
+
+# Every Lambda: its own log group, and X-Ray for active tracing.
+data "aws_iam_policy_document" "lambda_base" {
+  for_each = local.function_names
+
+  statement {
+    sid       = "OwnLogGroup"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.lambda[each.key].arn}:*"]
+  }
+
+  # X-Ray has no resource-level permissions; "*" is the only valid resource.
+  statement {
+    sid       = "XRayTracing"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    resources = ["*"]
+  }
+}
+
+data "aws_iam_policy_document" "webhook_handler" {
+  source_policy_documents = [data.aws_iam_policy_document.lambda_base["webhook-handler"].json]
+
+  statement {
+    sid       = "Table"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"]
+    resources = local.table_arns
+  }
+
+  statement {
+    sid     = "Secrets"
+    actions = ["secretsmanager:GetSecretValue"]
+    resources = [
+      aws_secretsmanager_secret.this["github"].arn,
+      aws_secretsmanager_secret.this["webhooks"].arn,
+      aws_secretsmanager_secret.this["sentry"].arn,
+    ]
+  }
+
+  statement {
+    sid       = "PublishTaskRequested"
+    actions   = ["events:PutEvents"]
+    resources = [aws_cloudwatch_event_bus.tasks.arn]
+  }
+
+  # Task tokens are not ARNs: SendTask* accept no resource but "*".
+  statement {
+    sid       = "CompleteWaits"
+    actions   = ["states:SendTaskSuccess", "states:SendTaskFailure"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "StopTasks"
+    actions   = ["states:StopExecution"]
+    resources = [local.execution_arn_pattern]
+  }
+}
+
+data "aws_iam_policy_document" "slack_handler" {
+  source_policy_documents = [data.aws_iam_policy_document.lambda_base["slack-handler"].json]
+
+  statement {
+    sid       = "Table"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
+    resources = local.table_arns
+  }
+
+  statement {
+    sid     = "Secrets"
+    actions = ["secretsmanager:GetSecretValue"]
+    resources = [
+      aws_secretsmanager_secret.this["github"].arn,
+      aws_secretsmanager_secret.this["jira"].arn,
+      aws_secretsmanager_secret.this["slack"].arn,
+    ]
+  }
+
+  statement {
+    sid       = "PublishTaskRequested"
+    actions   = ["events:PutEvents"]
+    resources = [aws_cloudwatch_event_bus.tasks.arn]
+  }
+
+  # Task tokens are not ARNs: SendTask* accept no resource but "*".
+  statement {
+    sid       = "CompleteApprovals"
+    actions   = ["states:SendTaskSuccess", "states:SendTaskFailure"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "StopTasks"
+    actions   = ["states:StopExecution"]
+    resources = [local.execution_arn_pattern]
+  }
+
+  statement {
+    sid       = "AsyncFollowUp"
+    actions   = ["lambda:InvokeFunction"]
+    resources = ["arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${local.function_names["slack-handler"]}"]
+  }
+}
+
+data "aws_iam_policy_document" "github_actions" {
+  source_policy_documents = [data.aws_iam_policy_document.lambda_base["github-actions"].json]
+
+  statement {
+    sid       = "Table"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"]
+    resources = local.table_arns
+  }
+
+  statement {
+    sid       = "Secrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.this["github"].arn]
+  }
+
+  # Task tokens are not ARNs: SendTask* accept no resource but "*".
+  statement {
+    sid       = "CompleteCiWaitAtOnce"
+    actions   = ["states:SendTaskSuccess"]
+    resources = ["*"]
+  }
+}
+
+data "aws_iam_policy_document" "jira_actions" {
+  source_policy_documents = [data.aws_iam_policy_document.lambda_base["jira-actions"].json]
+
+  statement {
+    sid       = "Timeline"
+    actions   = ["dynamodb:PutItem"]
+    resources = local.table_arns
+  }
+
+  statement {
+    sid       = "Secrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.this["jira"].arn]
+  }
+}
+
+data "aws_iam_policy_document" "sentry_actions" {
+  source_policy_documents = [data.aws_iam_policy_document.lambda_base["sentry-actions"].json]
+
+  statement {
+    sid       = "Secrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.this["sentry"].arn]
+  }
+}
+
+data "aws_iam_policy_document" "agent_invoker" {
+  source_policy_documents = [data.aws_iam_policy_document.lambda_base["agent-invoker"].json]
+
+  statement {
+    sid       = "Table"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
+    resources = local.table_arns
+  }
+
+  statement {
+    sid       = "InvokeAgents"
+    actions   = ["bedrock:InvokeAgent"]
+    resources = [for alias in aws_bedrockagent_agent_alias.this : alias.agent_alias_arn]
+  }
+}
+
+################################################################################
+# Bedrock agents
+################################################################################
+
+data "aws_iam_policy_document" "bedrock_agent_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["bedrock.amazonaws.com"]
+    }
+
+    # Only this account's agents may assume the role (confused-deputy guard).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "AWS:SourceArn"
+      values   = ["arn:${local.partition}:bedrock:${local.region}:${local.account_id}:agent/*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "bedrock_agent" {
+  name               = "AmazonBedrockExecutionRoleForAgents_${local.name}"
+  assume_role_policy = data.aws_iam_policy_document.bedrock_agent_assume.json
+}
+
+locals {
+  # us.anthropic.claude-... -> anthropic.claude-...: an inference profile routes to
+  # the foundation model in each of its regions, and IAM must allow both.
+  foundation_model_id  = replace(var.model_id, "/^(us|eu|apac|us-gov|jp|au|ca|global)\\./", "")
+  is_inference_profile = local.foundation_model_id != var.model_id
+}
+
+data "aws_iam_policy_document" "bedrock_agent" {
+  statement {
+    sid     = "InvokeModel"
+    actions = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+    # The region is a wildcard because a cross-region profile sends requests to
+    # the model in any region of the profile; the model itself is fixed.
+    resources = concat(
+      ["arn:${local.partition}:bedrock:*::foundation-model/${local.foundation_model_id}"],
+      local.is_inference_profile ? ["arn:${local.partition}:bedrock:${local.region}:${local.account_id}:inference-profile/${var.model_id}"] : [],
+    )
+  }
+
+  dynamic "statement" {
+    for_each = local.is_inference_profile ? [var.model_id] : []
+
+    content {
+      sid       = "ReadInferenceProfile"
+      actions   = ["bedrock:GetInferenceProfile"]
+      resources = ["arn:${local.partition}:bedrock:${local.region}:${local.account_id}:inference-profile/${statement.value}"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "bedrock_agent" {
+  name   = "invoke-model"
+  role   = aws_iam_role.bedrock_agent.id
+  policy = data.aws_iam_policy_document.bedrock_agent.json
+}
+
+################################################################################
+# Step Functions
+################################################################################
+
+data "aws_iam_policy_document" "states_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["states.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "state_machine" {
+  name               = "${local.name}-orchestrator"
+  assume_role_policy = data.aws_iam_policy_document.states_assume.json
+}
+
+data "aws_iam_policy_document" "state_machine" {
+  # Exactly the three functions the definition calls (with any version or alias qualifier).
+  statement {
+    sid     = "InvokeTaskLambdas"
+    actions = ["lambda:InvokeFunction"]
+    resources = flatten([
+      for key in ["agent-invoker", "slack-handler", "github-actions"] :
+      [local.function_arns[key], "${local.function_arns[key]}:*"]
+    ])
+  }
+
+  # CloudWatch Logs delivery for vended logs: these APIs do not support
+  # resource-level permissions, so "*" is the only valid resource.
+  statement {
+    sid = "ExecutionLogDelivery"
+    actions = [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
+    ]
+    resources = ["*"]
+  }
+
+  # X-Ray has no resource-level permissions; "*" is the only valid resource.
+  statement {
+    sid       = "XRayTracing"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "state_machine" {
+  name   = "orchestrator"
+  role   = aws_iam_role.state_machine.id
+  policy = data.aws_iam_policy_document.state_machine.json
+}
+
+################################################################################
+# EventBridge -> Step Functions
+################################################################################
+
+data "aws_iam_policy_document" "events_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "events" {
+  name               = "${local.name}-events-to-orchestrator"
+  assume_role_policy = data.aws_iam_policy_document.events_assume.json
+}
+
+data "aws_iam_policy_document" "events" {
+  statement {
+    sid       = "StartOrchestrator"
+    actions   = ["states:StartExecution"]
+    resources = [aws_sfn_state_machine.orchestrator.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "events" {
+  name   = "start-orchestrator"
+  role   = aws_iam_role.events.id
+  policy = data.aws_iam_policy_document.events.json
+}

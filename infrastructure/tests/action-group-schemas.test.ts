@@ -1,0 +1,68 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import {
+  bedrockProblems,
+  operationsOf,
+  packageSource,
+  readSchema,
+  schemaNames,
+  unhandledOperations,
+} from './support/action-groups';
+import { declaredNames, isObject, loadTerraform, type TfFile } from './support/terraform-config';
+
+describe('action-group OpenAPI schemas', () => {
+  let files: TfFile[];
+  let executors: Record<string, string>;
+
+  beforeAll(async () => {
+    files = await loadTerraform();
+    const value = declaredNames(files, 'locals').get('action_group_executors')?.value;
+    if (!isObject(value)) throw new Error('local.action_group_executors is not an object');
+    executors = Object.fromEntries(Object.entries(value).map(([schema, fn]) => [schema, String(fn)]));
+  });
+
+  it('exist, one per executor mapping', () => {
+    expect(schemaNames()).toEqual(Object.keys(executors).sort());
+  });
+
+  it.each(schemaNames())('%s is valid OpenAPI 3.0', async (name) => {
+    const validator = new Validator();
+    const result = await validator.validate(readSchema(name));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.0');
+  });
+
+  it.each(schemaNames())('%s is within Bedrock action-group limits', (name) => {
+    expect(bedrockProblems(name, readSchema(name))).toEqual([]);
+  });
+
+  it.each(schemaNames())('%s: every operation is handled by its executor Lambda', (name) => {
+    const source = packageSource(executors[name] ?? '');
+    expect(source.length).toBeGreaterThan(0);
+    expect(unhandledOperations(operationsOf(readSchema(name)), source)).toEqual([]);
+  });
+
+  it('reports a planted orphan operation, a missing description and an eleven-plus group', async () => {
+    const name = schemaNames()[0] ?? '';
+    const document = readSchema(name);
+    const paths = document.paths as Record<string, Record<string, unknown>>;
+    paths['/planted/orphan'] = {
+      post: { operationId: 'plantedOrphanOperation', responses: { '200': { description: 'ok' } } },
+    };
+    expect(unhandledOperations(operationsOf(document), packageSource(executors[name] ?? ''))).toContain(
+      'plantedOrphanOperation',
+    );
+    expect(bedrockProblems(name, document)).toContain(
+      `${name} POST /planted/orphan: needs a description (the agent chooses operations by it)`,
+    );
+    for (let i = 0; i < 12; i += 1) {
+      paths[`/planted/${i}`] = { get: { operationId: `planted${i}`, description: 'x', responses: {} } };
+    }
+    expect(
+      bedrockProblems(name, document).some((p) => p.includes('Bedrock allows 11 per action group')),
+    ).toBe(true);
+    const invalid = await new Validator().validate({ ...document, info: undefined });
+    expect(invalid.valid).toBe(false);
+  });
+});

@@ -1,0 +1,217 @@
+import {
+  type AgentScript,
+  createHandler as createInvoker,
+  DEFAULT_MODEL_ID,
+  resolveModelPrice,
+  ScriptedAgentRuntime,
+  type ScriptedRuntimeOptions,
+} from '@enterprise-agents/agent-invoker';
+import {
+  ApprovalDecision,
+  ApprovalStore,
+  CiWaitStore,
+  CostStore,
+  decideApproval,
+  type FailedJob,
+  type GitHubPort,
+  type NewTask,
+  resolveCiWaits,
+  type Task,
+  TaskRepository,
+  TaskSource,
+  TimelineRepository,
+  type WorkflowRunSummary,
+} from '@enterprise-agents/core';
+import { type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
+import {
+  createLocalWorkflow,
+  type LocalExecution,
+  type LocalWorkflow,
+  type TemplateVars,
+} from '../../src/workflow';
+
+/** CI on commits, as the GitHub API reports it; the test decides when a run completes. */
+export class FakeCi implements GitHubPort {
+  private readonly runs = new Map<string, WorkflowRunSummary[]>();
+  private nextId = 1000;
+  /** Completes CI on a commit (what GitHub does before sending workflow_run). */
+  finish(sha: string, conclusion: 'success' | 'failure'): void {
+    this.runs.set(sha, [
+      { id: this.nextId++, name: 'ci', status: 'completed', conclusion, htmlUrl: `https://github.com/acme/app/actions/runs/${this.nextId}` },
+    ]);
+  }
+  async workflowRunsForCommit(_repo: string, sha: string): Promise<WorkflowRunSummary[]> {
+    return this.runs.get(sha) ?? [];
+  }
+  async failedJobs(_repo: string, runIds: readonly number[]): Promise<FailedJob[]> {
+    return runIds.map((runId) => ({ runId, jobId: runId * 10, name: 'test' }));
+  }
+  async permissionOf(): Promise<'write'> {
+    return 'write';
+  }
+  async commentOnIssue(): Promise<void> {}
+}
+
+export interface Notification {
+  kind: string;
+  taskId: string;
+  [key: string]: unknown;
+}
+
+export interface HarnessOptions {
+  scripts: ScriptedRuntimeOptions['scripts'];
+  tools?: ScriptedRuntimeOptions['tools'];
+  templateVars?: Partial<TemplateVars>;
+  taskBudgetUsd?: number;
+  dailyBudgetUsd?: number;
+  /** CI result per commit, decided at once when the wait registers (else the test finishes CI). */
+  ciPlan?: (sha: string, index: number) => 'success' | 'failure' | undefined;
+}
+
+export interface Harness {
+  dynamo: LocalDynamo;
+  tasks: TaskRepository;
+  timeline: TimelineRepository;
+  costs: CostStore;
+  approvals: ApprovalStore;
+  ciWaits: CiWaitStore;
+  ci: FakeCi;
+  runtime: ScriptedAgentRuntime;
+  workflow: LocalWorkflow;
+  notifications: Notification[];
+  createTask(input?: Partial<NewTask>): Promise<Task>;
+  start(task: Task, kind?: 'new' | 'fix' | 'revise'): LocalExecution;
+  decide(taskId: string, decision: 'approved' | 'rejected', reason?: string): Promise<void>;
+  /** The webhook's part: CI finished on a commit, resume whoever waits on it. */
+  finishCi(repo: string, sha: string, conclusion: 'success' | 'failure'): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The orchestrator wired to the embedded DynamoDB, the real agent-invoker with
+ * the scripted runtime, and Slack / GitHub task handlers built on the same core
+ * use cases as slack-handler and github-actions (ApprovalStore.request +
+ * decideApproval; CiWaitStore.register + resolveCiWaits).
+ */
+export const createHarness = async (options: HarnessOptions): Promise<Harness> => {
+  const dynamo = await startDynamo();
+  const { table } = dynamo;
+  const tasks = new TaskRepository(table);
+  const timeline = new TimelineRepository(table);
+  const costs = new CostStore(table);
+  const approvals = new ApprovalStore(table);
+  const ciWaits = new CiWaitStore(table);
+  const ci = new FakeCi();
+  const notifications: Notification[] = [];
+  const runtime = new ScriptedAgentRuntime({ scripts: options.scripts, tools: options.tools ?? {} });
+  const invoker = createInvoker({
+    tasks,
+    timeline,
+    costs,
+    runtime,
+    logger: silentLogger(),
+    config: {
+      modelId: DEFAULT_MODEL_ID,
+      price: resolveModelPrice(DEFAULT_MODEL_ID, undefined),
+      taskBudgetUsd: options.taskBudgetUsd ?? 10,
+      dailyBudgetUsd: options.dailyBudgetUsd ?? 100,
+      maxFixAttempts: options.templateVars?.max_fix_attempts ?? 3,
+      branchPrefix: 'agent/',
+      githubOrg: 'acme',
+    },
+  });
+  let ciIndex = 0;
+  // Assigned below; the handlers only run after the workflow exists.
+  let workflow: LocalWorkflow;
+  const slackHandler = async (payload: unknown): Promise<unknown> => {
+    const p = payload as { action: string; taskId: string; runId: number; taskToken?: string; kind?: string };
+    if (p.action === 'requestApproval') {
+      await approvals.request({ taskId: p.taskId, runId: p.runId, taskToken: p.taskToken as string });
+      await timeline.append(p.taskId, { type: 'approval.requested', message: 'Plan posted for approval' });
+      notifications.push({ kind: 'plan_ready', taskId: p.taskId });
+      return { posted: true };
+    }
+    if (p.action === 'notify') {
+      const { action: _a, ...rest } = p;
+      notifications.push(rest as Notification);
+      await timeline.append(p.taskId, { type: 'slack.notify', message: `notified ${p.kind}` });
+      return { posted: true };
+    }
+    throw new Error(`unknown slack action ${p.action}`);
+  };
+  const githubActions = async (payload: unknown): Promise<unknown> => {
+    const p = payload as { action: string; taskId: string; runId: number; taskToken: string; repo: string; headSha: string };
+    if (p.action !== 'registerCiWait') throw new Error(`unknown github action ${p.action}`);
+    await ciWaits.register({ repo: p.repo, sha: p.headSha, taskId: p.taskId, runId: p.runId, taskToken: p.taskToken });
+    const planned = options.ciPlan?.(p.headSha, ciIndex++);
+    if (planned !== undefined) ci.finish(p.headSha, planned);
+    const resolution = await resolveCiWaits({ ciWaits, github: ci, callback: workflow.callbackPort, timeline }, p.repo, p.headSha);
+    return { registered: true, resolved: resolution.status === 'resolved' };
+  };
+  workflow = createLocalWorkflow({
+    handlers: { agentInvoker: invoker, slackHandler, githubActions },
+    ...(options.templateVars === undefined ? {} : { templateVars: options.templateVars }),
+  });
+  return {
+    dynamo,
+    tasks,
+    timeline,
+    costs,
+    approvals,
+    ciWaits,
+    ci,
+    runtime,
+    workflow,
+    notifications,
+    createTask: async (input = {}) => {
+      const result = await tasks.createIfNoActive({
+        source: TaskSource.Jira,
+        externalKey: 'ENG-42',
+        title: 'Add rate limiting to the login endpoint',
+        context: { key: 'ENG-42', title: 'Add rate limiting to the login endpoint', description: 'Brute force attempts seen.' },
+        ...input,
+      });
+      if (!result.created) throw new Error('task exists');
+      await timeline.append(result.task.taskId, { type: 'task.created', message: 'created by test' });
+      return result.task;
+    },
+    start: (task, kind = 'new') => workflow.start({ taskId: task.taskId, runId: task.runId, source: task.source, kind }),
+    decide: async (taskId, decision, reason) => {
+      const outcome = await decideApproval(
+        { tasks, approvals, timeline, callback: workflow.callbackPort },
+        {
+          taskId,
+          decision: decision === 'approved' ? ApprovalDecision.Approved : ApprovalDecision.Rejected,
+          by: 'U0APPROVER',
+          via: 'slack',
+          ...(reason === undefined ? {} : { reason }),
+        },
+      );
+      if (outcome.status !== 'decided') throw new Error(`decision not applied: ${outcome.status}`);
+    },
+    finishCi: async (repo, sha, conclusion) => {
+      ci.finish(sha, conclusion);
+      await resolveCiWaits({ ciWaits, github: ci, callback: workflow.callbackPort, timeline }, repo, sha);
+    },
+    close: async () => {
+      for (const execution of workflow.executions.values()) execution.abort();
+      await workflow.idle();
+      await dynamo.stop();
+    },
+  };
+};
+
+const sha = (n: number): string => n.toString(16).padStart(40, 'a');
+
+/** Scripts that answer without tools: the shape of each agent's result. */
+export const plainScripts = {
+  discovery: (async () =>
+    'Searching the org…\n```json\n{"repositories":[{"repo":"acme/app","confidence":0.9,"reason":"login code lives here"}],"summary":"acme/app owns login"}\n```') as AgentScript,
+  planning: (async () =>
+    'Plan written.\n{"repo":"acme/app","branch":"agent/ENG-42-add-rate-limiting","prNumber":7,"prUrl":"https://github.com/acme/app/pull/7","summary":"Add a token bucket to /login","estimatedScope":"small"}') as AgentScript,
+  execution: (async () => `Done.\n{"headSha":"${sha(1)}","filesChanged":["src/login.ts","test/login.test.ts"],"summary":"token bucket added","testsAdded":true}`) as AgentScript,
+  cicd: (async (ctx) =>
+    `Fixed the flaky assertion.\n{"fixPushed":true,"headSha":"${sha(100 + ctx.call)}","diagnosis":"off-by-one in limiter window"}`) as AgentScript,
+};
+
+export const shaOf = sha;

@@ -1,0 +1,16 @@
+import type { Clock, CostStore, TaskRepository, TimelineRepository } from '@enterprise-agents/core';
+import type { SlackSettings } from '../config';
+import type { ApproverPolicy } from '../domain/approvers';
+import type { FollowUpDeps } from '../domain/follow-ups';
+import type { FollowUpPort } from '../domain/ports';
+
+/** What the HTTP side needs: the follow-up deps plus the enqueue port and settings. */
+export interface HttpServices extends FollowUpDeps {
+  tasks: TaskRepository;
+  timeline: TimelineRepository;
+  costs: CostStore;
+  approvers: ApproverPolicy;
+  followUps: FollowUpPort;
+  settings: SlackSettings;
+  clock: Clock;
+}

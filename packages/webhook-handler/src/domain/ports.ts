@@ -1,0 +1,49 @@
+import type {
+  ApprovalStore,
+  CiWaitStore,
+  EventPublisherPort,
+  ExecutionControlPort,
+  GitHubPort,
+  Logger,
+  TaskCallbackPort,
+  TaskRepository,
+  TimelineRepository,
+} from '@enterprise-agents/core';
+
+/** The webhook senders, as named in the routes and the dedupe keys. */
+export const WebhookSource = {
+  GitHub: 'github',
+  Jira: 'jira',
+  Sentry: 'sentry',
+} as const;
+export type WebhookSource = (typeof WebhookSource)[keyof typeof WebhookSource];
+
+/** HMAC secrets per sender; several during a rotation. */
+export interface WebhookSecretsPort {
+  secretsFor(source: WebhookSource): Promise<string[]>;
+}
+
+/** Delivery dedupe (core DeliveryStore): claim once, give back when our side failed. */
+export interface DeliveryLedger {
+  claim(source: string, deliveryId: string, meta?: Record<string, unknown>): Promise<boolean>;
+  release(source: string, deliveryId: string): Promise<void>;
+}
+
+/** The GitHub operations this handler needs beyond core's port. */
+export interface WebhookGitHubPort extends GitHubPort {
+  /** Inline comments of one review, as `path:line: body` lines. */
+  reviewComments(repo: string, prNumber: number, reviewId: number): Promise<string[]>;
+}
+
+/** Everything the domain writes to or calls, injected so tests run against dynalite and fakes. */
+export interface EffectDeps {
+  tasks: TaskRepository;
+  timeline: TimelineRepository;
+  approvals: ApprovalStore;
+  ciWaits: CiWaitStore;
+  publisher: EventPublisherPort;
+  callback: TaskCallbackPort;
+  executions: ExecutionControlPort;
+  github: WebhookGitHubPort;
+  logger: Logger;
+}

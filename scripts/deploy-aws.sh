@@ -194,8 +194,7 @@ fill_slack_manifest() {
   ENDPOINT="${endpoint}" node -e '
     const fs = require("node:fs");
     const [template, output] = process.argv.slice(1);
-    const host = process.env.ENDPOINT.replace(/^https:\/\//, "");
-    fs.writeFileSync(output, fs.readFileSync(template, "utf8").replaceAll("API_ENDPOINT", host));
+    fs.writeFileSync(output, fs.readFileSync(template, "utf8").replaceAll("https://API_ENDPOINT", process.env.ENDPOINT));
   ' "${template}" "${output}"
   echo "  Slack app manifest:   ${output}"
   echo "                        (api.slack.com/apps > Create New App > From a manifest)"

@@ -43,6 +43,27 @@ describe('action-group OpenAPI schemas', () => {
     expect(unhandledOperations(operationsOf(readSchema(name)), source)).toEqual([]);
   });
 
+  // Exact comparison where the executor exports its operation table (`<name>Operations(deps)`).
+  it.each(['github-actions', 'jira-actions', 'sentry-actions'])(
+    '%s implements exactly the operations of its schemas',
+    async (executor) => {
+      const module = (await import(`@enterprise-agents/${executor}`)) as Record<string, unknown>;
+      const factory = Object.entries(module).find(
+        ([name, value]) => name.endsWith('Operations') && typeof value === 'function',
+      )?.[1] as ((deps: Record<string, unknown>) => Record<string, unknown>) | undefined;
+      if (factory === undefined) {
+        console.warn(`${executor} exports no <name>Operations(deps) table: only the source check applies`);
+        return;
+      }
+      const implemented = Object.keys(factory({})).sort();
+      const declared = Object.entries(executors)
+        .filter(([, fn]) => fn === executor)
+        .flatMap(([schema]) => operationsOf(readSchema(schema)).map((op) => op.operationId));
+      expect(implemented).toEqual([...new Set(declared)].sort());
+    },
+    30_000,
+  );
+
   it('reports a planted orphan operation, a missing description and an eleven-plus group', async () => {
     const name = schemaNames()[0] ?? '';
     const document = readSchema(name);

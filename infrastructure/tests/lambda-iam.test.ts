@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { stop } from 'esbuild';
-import { actionsCalledBy, actionsInSource, type LambdaPackage, lambdaPackages } from './support/lambda-calls';
+import {
+  actionsCalledBy,
+  actionsInSource,
+  callSitesInSource,
+  type LambdaPackage,
+  lambdaPackages,
+} from './support/lambda-calls';
 import {
   allPolicyActions,
   BASELINE_LAMBDA_ACTIONS,
@@ -46,6 +52,25 @@ describe('actionsInSource', () => {
       'dynamodb:UpdateItem',
       'lambda:InvokeFunction',
       'states:SendTaskSuccess',
+    ]);
+  });
+
+  it('records the class method each call is made in', () => {
+    const source = [
+      "import { SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';",
+      'export class Adapter {',
+      '  constructor(private readonly client: Client) {}',
+      '  async succeed(token: string): Promise<void> {',
+      '    await this.client.send(new SendTaskSuccessCommand({ taskToken: token }));',
+      '  }',
+      '  async stop(arn: string): Promise<void> {',
+      '    await this.client.send(new StopExecutionCommand({ executionArn: arn }));',
+      '  }',
+      '}',
+    ].join('\n');
+    expect(callSitesInSource(source)).toEqual([
+      { action: 'states:SendTaskSuccess', method: 'succeed' },
+      { action: 'states:StopExecution', method: 'stop' },
     ]);
   });
 

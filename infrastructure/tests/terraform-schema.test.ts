@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  findCycles,
   loadFunctionNames,
   loadSchema,
   loadTerraform,
@@ -58,6 +59,22 @@ describe('Terraform against the AWS provider schema', () => {
   it('finds no unknown type, argument, block, reference, attribute or function', async () => {
     const problems = await validateTerraform(await loadTerraform(), schema, functions);
     expect(problems).toEqual([]);
+  });
+
+  it('has no dependency cycle between blocks', async () => {
+    expect(await findCycles(await loadTerraform())).toEqual([]);
+  });
+
+  it('reports a planted dependency cycle', async () => {
+    const file = 'bedrock.tf';
+    const original = readFileSync(join(terraformDir, file), 'utf8');
+    const planted = original.replace(
+      'depends_on = [aws_bedrockagent_agent_action_group.this]',
+      'depends_on = [aws_bedrockagent_agent_action_group.this, aws_lambda_function.agent_invoker]',
+    );
+    expect(planted).not.toBe(original);
+    const cycles = await findCycles(await loadTerraform(terraformDir, { file, text: planted }));
+    expect(cycles.some((cycle) => cycle.includes('aws_lambda_function.agent_invoker'))).toBe(true);
   });
 
   // Each planted defect must be reported: a check that cannot fail proves nothing.

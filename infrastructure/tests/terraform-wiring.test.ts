@@ -96,6 +96,9 @@ describe('Terraform wiring', () => {
           .sort(),
       );
       expect([...keys].sort()).toEqual([...FUNCTIONS].sort());
+      // The five in the for_each plus agent-invoker on its own (dependency cycle otherwise).
+      const integration = Object.keys(objectOf(local(files, 'integration_functions')));
+      expect([...integration, 'agent-invoker'].sort()).toEqual([...keys].sort());
     });
 
     it('references only zips the build produces, with source_code_hash and the right runtime', () => {
@@ -165,10 +168,11 @@ describe('Terraform wiring', () => {
         'slack_handler_arn',
       ]);
       if (!existsSync(STATE_MACHINE)) return;
-      const used = [
-        ...new Set([...readFileSync(STATE_MACHINE, 'utf8').matchAll(/\$\{([a-z_]+)\}/g)].map((m) => m[1])),
-      ];
+      const text = readFileSync(STATE_MACHINE, 'utf8');
+      const used = [...new Set([...text.matchAll(/\$\{([a-z_]+)\}/g)].map((m) => m[1]))];
       expect(used.sort()).toEqual(passed);
+      // templatefile() would read these as template syntax, not JSON.
+      expect(text.match(/%\{|\$\{(?![a-z_]+\})/g)).toBeNull();
     });
 
     it('renders to a valid definition whose tasks are allowlisted integrations on the three Lambdas', () => {

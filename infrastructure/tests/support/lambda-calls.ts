@@ -59,9 +59,42 @@ export const lambdaPackages = (): LambdaPackage[] =>
       entry: join(repoRoot, 'packages', dir, manifest.lambda?.entry ?? ''),
     }));
 
-/** The IAM actions the AWS SDK calls in one source file need. */
-export const actionsInSource = (source: string): Set<string> => {
-  const actions = new Set<string>();
+/** One AWS SDK call site: the IAM action and the class method it sits in (undefined outside classes). */
+export interface CallSite {
+  action: string;
+  method: string | undefined;
+}
+
+// A method definition of a class body (two-space indent, the project's format).
+const METHOD_DEF =
+  /^ {2}(?:(?:public|private|protected|static|async|override|readonly)\s+)*([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\(/;
+const CLASS_START = /^(?:export\s+)?(?:abstract\s+)?class\s/;
+
+/** The enclosing class method of every line (undefined outside a class). */
+const methodPerLine = (lines: readonly string[]): (string | undefined)[] => {
+  let inClass = false;
+  let current: string | undefined;
+  return lines.map((line) => {
+    if (CLASS_START.test(line)) {
+      inClass = true;
+      current = undefined;
+    } else if (inClass && /^\}/.test(line)) {
+      inClass = false;
+      current = undefined;
+    } else if (inClass) {
+      const name = METHOD_DEF.exec(line)?.[1];
+      if (name !== undefined && name !== 'constructor') current = name;
+      else if (name === 'constructor') current = undefined;
+    }
+    return current;
+  });
+};
+
+/** The AWS SDK calls in one source file, with the class method each is made in. */
+export const callSitesInSource = (source: string): CallSite[] => {
+  const sites: CallSite[] = [];
+  const lines = source.split('\n');
+  const methods = methodPerLine(lines);
   const importRe = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*['"](@aws-sdk\/[a-z0-9-]+)['"]/g;
   for (const [, specifiers = '', pkg = ''] of source.matchAll(importRe)) {
     const service = SDK_SERVICES[pkg];
@@ -71,18 +104,23 @@ export const actionsInSource = (source: string): Set<string> => {
         .replace(/^\s*type\s+/, '')
         .trim()
         .split(/\s+as\s+/);
-      const commandName = /^([A-Z][A-Za-z0-9]*)Command$/.exec(imported)?.[1];
-      const paginated = /^paginate([A-Z][A-Za-z0-9]*)$/.exec(imported)?.[1];
-      const operation = commandName ?? paginated;
+      const operation =
+        /^([A-Z][A-Za-z0-9]*)Command$/.exec(imported)?.[1] ??
+        /^paginate([A-Z][A-Za-z0-9]*)$/.exec(imported)?.[1];
       if (operation === undefined) continue;
-      const used = new RegExp(`(?:new\\s+${local}\\s*\\(|\\b${local}\\s*\\()`).test(source);
-      if (!used) continue;
-      const action = `${service}:${operation}`;
-      actions.add(ACTION_NAMES[action] ?? action);
+      const action = ACTION_NAMES[`${service}:${operation}`] ?? `${service}:${operation}`;
+      const use = new RegExp(`(?:new\\s+${local}\\s*\\(|(?<![\\w.])${local}\\s*\\()`);
+      lines.forEach((line, i) => {
+        if (use.test(line)) sites.push({ action, method: methods[i] });
+      });
     }
   }
-  return actions;
+  return sites;
 };
+
+/** The IAM actions the AWS SDK calls in one source file need (file granularity). */
+export const actionsInSource = (source: string): Set<string> =>
+  new Set(callSitesInSource(source).map((site) => site.action));
 
 /** Workspace source files that end up in a Lambda's bundle. */
 export const bundledSources = async (pkg: LambdaPackage): Promise<string[]> => {
@@ -110,13 +148,24 @@ export const bundledSources = async (pkg: LambdaPackage): Promise<string[]> => {
     .sort();
 };
 
-/** IAM actions a Lambda package's code calls, each with the files that call it. */
+/**
+ * IAM actions a Lambda package's code calls, each with the places that call it.
+ * A call inside a class method counts only when some bundled file calls that
+ * method (`.name(`): a shared adapter bundled for one method does not grant
+ * its others. Outside classes, a bundled file's calls all count.
+ */
 export const actionsCalledBy = async (pkg: LambdaPackage): Promise<Map<string, string[]>> => {
+  const files = await bundledSources(pkg);
+  const sources = files.map((file) => readFileSync(join(repoRoot, file), 'utf8'));
+  const everything = sources.join('\n');
   const calls = new Map<string, string[]>();
-  for (const file of await bundledSources(pkg)) {
-    for (const action of actionsInSource(readFileSync(join(repoRoot, file), 'utf8'))) {
-      calls.set(action, [...(calls.get(action) ?? []), file]);
+  files.forEach((file, i) => {
+    for (const site of callSitesInSource(sources[i] ?? '')) {
+      if (site.method !== undefined && !new RegExp(`\\.${site.method}\\s*\\(`).test(everything)) continue;
+      const where = site.method === undefined ? file : `${file} (${site.method})`;
+      const known = calls.get(site.action) ?? [];
+      if (!known.includes(where)) calls.set(site.action, [...known, where]);
     }
-  }
+  });
   return calls;
 };

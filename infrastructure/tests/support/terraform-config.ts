@@ -345,3 +345,52 @@ export const validateTerraform = async (
   }
   return [...new Set(problems)];
 };
+
+/** Graph node of a block that can be referenced: resource, data source, local, variable or output. */
+const nodeOf = (value: string): string | undefined => {
+  const [root, second, third] = value.split('.');
+  if (root === 'var' || root === 'local') return second === undefined ? undefined : `${root}.${second}`;
+  if (root === 'data')
+    return third === undefined ? undefined : `data.${second}.${third?.replace(/\[.*$/, '')}`;
+  if (root?.startsWith('aws_') && second !== undefined) return `${root}.${second.replace(/\[.*$/, '')}`;
+  return undefined;
+};
+
+/**
+ * Dependency cycles between blocks, the way Terraform builds its graph (one node
+ * per resource, whatever its for_each): `terraform validate` reports these as "Cycle".
+ */
+export const findCycles = async (files: readonly TfFile[]): Promise<string[][]> => {
+  const edges = new Map<string, Set<string>>();
+  const addEdges = async (node: string, body: Json) => {
+    const targets = edges.get(node) ?? new Set<string>();
+    for (const { text } of strings(body, node)) {
+      for (const { value } of await referencesIn(text)) {
+        const target = nodeOf(value);
+        if (target !== undefined && target !== node) targets.add(target);
+      }
+    }
+    edges.set(node, targets);
+  };
+  for (const { type, name, body } of labelled(files, 'resource')) await addEdges(`${type}.${name}`, body);
+  for (const { type, name, body } of labelled(files, 'data')) await addEdges(`data.${type}.${name}`, body);
+  for (const [name, { value }] of declaredNames(files, 'locals')) {
+    if (value !== undefined) await addEdges(`local.${name}`, value);
+  }
+
+  const cycles: string[][] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (node: string) => {
+    state.set(node, 'visiting');
+    stack.push(node);
+    for (const next of edges.get(node) ?? []) {
+      if (state.get(next) === 'visiting') cycles.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (state.get(next) === undefined) visit(next);
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of [...edges.keys()].sort()) if (state.get(node) === undefined) visit(node);
+  return cycles;
+};

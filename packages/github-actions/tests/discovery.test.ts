@@ -81,7 +81,7 @@ describe('discovery tools against the GitHub fake', () => {
   it('lists the tree, optionally under a directory', async () => {
     const all = await h.call('getRepositoryTree', { repo: 'acme/app' });
     expect(all.status).toBe(200);
-    expect(all.body.files).toEqual(expect.arrayContaining(['src/login.ts (61 B)', 'README.md (6 B)']));
+    expect(all.body.files).toEqual(expect.arrayContaining(['src/login.ts (60 B)', 'README.md (6 B)']));
     const src = await h.call('getRepositoryTree', { repo: 'acme/app', path: 'src' });
     expect((src.body.files as string[]).every((f) => f.startsWith('src/'))).toBe(true);
     expect((await h.call('getRepositoryTree', { repo: 'acme/app', path: 'nope' })).status).toBe(404);

@@ -42,7 +42,12 @@ export const PROJECT_CHANNEL = 'C0PROJ';
 export const REPO_CHANNEL = 'C0REPO';
 
 /** No real waiting in tests; the delays asked for are recorded. */
-export const FAST_RETRY: RetryPolicy = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5000 };
+export const FAST_RETRY: RetryPolicy = {
+  maxRetries: 3,
+  baseDelayMs: 1,
+  maxDelayMs: 2,
+  maxRetryAfterMs: 5000,
+};
 
 export interface Harness {
   dynamo: LocalDynamo;
@@ -109,7 +114,13 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
     callback,
     executions,
     publisher,
-    slack: new SlackWebApi({ token: async () => SLACK_FAKE_TOKEN, slackApiUrl: slack.apiUrl, retry: FAST_RETRY, logger, wait }),
+    slack: new SlackWebApi({
+      token: async () => SLACK_FAKE_TOKEN,
+      slackApiUrl: slack.apiUrl,
+      retry: FAST_RETRY,
+      logger,
+      wait,
+    }),
     responder: new FetchResponder({ retry: FAST_RETRY, wait }),
     followUps,
     signingSecret: async () => options.signingSecret ?? SIGNING_SECRET,
@@ -151,17 +162,19 @@ export const startHarness = async (options: HarnessOptions = {}): Promise<Harnes
 let seq = 0;
 
 /** A task as webhook-handler creates it, moved to `status` if given. */
-export const seedTask = async (
-  h: Harness,
-  overrides: Partial<NewTask> = {},
-): Promise<Task> => {
+export const seedTask = async (h: Harness, overrides: Partial<NewTask> = {}): Promise<Task> => {
   seq += 1;
   const key = overrides.externalKey ?? `PROJ-${100 + seq}`;
   const result = await h.tasks.createIfNoActive({
     source: TaskSource.Jira,
     externalKey: key,
     title: `Fix the <b>login</b> bug ${seq}`,
-    context: { key, title: `Fix the login bug ${seq}`, url: `https://acme.atlassian.net/browse/${key}`, jira: { projectKey: key.split('-')[0] ?? 'PROJ' } },
+    context: {
+      key,
+      title: `Fix the login bug ${seq}`,
+      url: `https://acme.atlassian.net/browse/${key}`,
+      jira: { projectKey: key.split('-')[0] ?? 'PROJ' },
+    },
     ...overrides,
   });
   if (!result.created) throw new Error('seed collided');
@@ -169,7 +182,10 @@ export const seedTask = async (
 };
 
 /** Puts a task in AWAITING_APPROVAL through the real requestApproval action; returns the token. */
-export const awaitApproval = async (h: Harness, task: Task): Promise<{ taskToken: string; result: unknown }> => {
+export const awaitApproval = async (
+  h: Harness,
+  task: Task,
+): Promise<{ taskToken: string; result: unknown }> => {
   const taskToken = `token-${task.taskId}-${task.runId}`;
   const result = await h.handler({
     action: 'requestApproval',
@@ -205,7 +221,11 @@ export const signedForm = (
 };
 
 /** A slash command form with Slack's real field set. */
-export const slashCommand = (text: string, user = APPROVER, responseUrl = 'http://127.0.0.1:1/unused'): Record<string, string> => ({
+export const slashCommand = (
+  text: string,
+  user = APPROVER,
+  responseUrl = 'http://127.0.0.1:1/unused',
+): Record<string, string> => ({
   token: 'gIkuvaNzQIHg97ATvDxqgjtO',
   team_id: 'T0001',
   team_domain: 'acme',
@@ -235,7 +255,12 @@ export const blockActions = (input: {
     user: { id: input.user, username: 'someone', name: 'someone', team_id: 'T0001' },
     api_app_id: 'A0APP',
     token: 'gIkuvaNzQIHg97ATvDxqgjtO',
-    container: { type: 'message', message_ts: input.messageTs ?? '1.0', channel_id: input.channel ?? DEFAULT_CHANNEL, is_ephemeral: false },
+    container: {
+      type: 'message',
+      message_ts: input.messageTs ?? '1.0',
+      channel_id: input.channel ?? DEFAULT_CHANNEL,
+      is_ephemeral: false,
+    },
     trigger_id: '12466734323.1395872398.2f9b1e3d0a',
     team: { id: 'T0001', domain: 'acme' },
     enterprise: null,

@@ -36,7 +36,14 @@ describe('Step Functions tasks', () => {
       expect(request?.ts).toBe(approval?.messageTs);
       expect(request?.replyBroadcast).toBe(true);
       const blocks = JSON.stringify(request?.blocks);
-      for (const text of ['Add input validation', 'acme/api#7', 'acme/web', '3 files, ~120 lines', 'approve_plan', 'reject_plan'])
+      for (const text of [
+        'Add input validation',
+        'acme/api#7',
+        'acme/web',
+        '3 files, ~120 lines',
+        'approve_plan',
+        'reject_plan',
+      ])
         expect(blocks).toContain(text);
       // The token never leaves our side: buttons carry the task and run only.
       expect(blocks).not.toContain(taskToken);
@@ -71,11 +78,15 @@ describe('Step Functions tasks', () => {
       expect(result).toMatchObject({ posted: false });
       expect((await h.approvals.get(task.taskId))?.taskToken).toBeDefined();
       const events = await h.timeline.list(task.taskId);
-      expect(events.find((e) => e.type === 'slack.failed')?.message).toContain(`/agent approve ${task.externalKey}`);
+      expect(events.find((e) => e.type === 'slack.failed')?.message).toContain(
+        `/agent approve ${task.externalKey}`,
+      );
     });
 
     it('rejects a payload without a token with InvalidPayload', async () => {
-      await expect(h.handler({ action: 'requestApproval', taskId: 'x', runId: 1, plan: {} })).rejects.toMatchObject({
+      await expect(
+        h.handler({ action: 'requestApproval', taskId: 'x', runId: 1, plan: {} }),
+      ).rejects.toMatchObject({
         name: 'InvalidPayload',
         message: 'requestApproval.taskToken must be a non-empty string',
       });
@@ -85,8 +96,19 @@ describe('Step Functions tasks', () => {
   describe('notify', () => {
     it('creates the thread with the first message and puts every later one into it', async () => {
       const task = await seedTask(h);
-      const first = await h.handler({ action: 'notify', taskId: task.taskId, kind: 'plan_ready', runId: 1, summary: 'Plan' });
-      const second = await h.handler({ action: 'notify', taskId: task.taskId, kind: 'execution_started', runId: 1 });
+      const first = await h.handler({
+        action: 'notify',
+        taskId: task.taskId,
+        kind: 'plan_ready',
+        runId: 1,
+        summary: 'Plan',
+      });
+      const second = await h.handler({
+        action: 'notify',
+        taskId: task.taskId,
+        kind: 'execution_started',
+        runId: 1,
+      });
       expect(first).toMatchObject({ delivered: true, channel: PROJECT_CHANNEL });
       expect(second).toMatchObject({ delivered: true, channel: PROJECT_CHANNEL });
       const thread = await h.threads.get(task.taskId);
@@ -96,10 +118,23 @@ describe('Step Functions tasks', () => {
     });
 
     it('picks the channel per repository, then the default', async () => {
-      const byRepo = await seedTask(h, { source: 'sentry', externalKey: `API-${Date.now()}`, repo: 'Acme/API', context: { key: 'k', title: 't' } });
-      const fallback = await seedTask(h, { source: 'sentry', externalKey: `X-${Date.now()}`, context: { key: 'k', title: 't' } });
-      expect(await h.handler({ action: 'notify', taskId: byRepo.taskId, kind: 'execution_started' })).toMatchObject({ channel: REPO_CHANNEL });
-      expect(await h.handler({ action: 'notify', taskId: fallback.taskId, kind: 'execution_started' })).toMatchObject({ channel: DEFAULT_CHANNEL });
+      const byRepo = await seedTask(h, {
+        source: 'sentry',
+        externalKey: `API-${Date.now()}`,
+        repo: 'Acme/API',
+        context: { key: 'k', title: 't' },
+      });
+      const fallback = await seedTask(h, {
+        source: 'sentry',
+        externalKey: `X-${Date.now()}`,
+        context: { key: 'k', title: 't' },
+      });
+      expect(
+        await h.handler({ action: 'notify', taskId: byRepo.taskId, kind: 'execution_started' }),
+      ).toMatchObject({ channel: REPO_CHANNEL });
+      expect(
+        await h.handler({ action: 'notify', taskId: fallback.taskId, kind: 'execution_started' }),
+      ).toMatchObject({ channel: DEFAULT_CHANNEL });
     });
 
     it('concurrent first messages still make one thread', async () => {
@@ -109,20 +144,33 @@ describe('Step Functions tasks', () => {
         h.handler({ action: 'notify', taskId: task.taskId, kind: 'execution_started' }),
       ]);
       const thread = await h.threads.get(task.taskId);
-      const roots = h.slack.messages(PROJECT_CHANNEL).filter((m) => m.threadTs === undefined && JSON.stringify(m.blocks).includes(task.taskId));
+      const roots = h.slack
+        .messages(PROJECT_CHANNEL)
+        .filter((m) => m.threadTs === undefined && JSON.stringify(m.blocks).includes(task.taskId));
       expect(roots.map((m) => m.ts)).toEqual([thread?.threadTs]);
       expect(h.slack.thread(PROJECT_CHANNEL, thread?.threadTs ?? '')).toHaveLength(3);
     });
 
     it('renders CI failure with the attempt and the failing jobs', async () => {
-      const task = await seedTask(h, { repo: 'acme/api', prNumber: 3, prUrl: 'https://github.com/acme/api/pull/3' });
+      const task = await seedTask(h, {
+        repo: 'acme/api',
+        prNumber: 3,
+        prUrl: 'https://github.com/acme/api/pull/3',
+      });
       await h.handler({
         action: 'notify',
         taskId: task.taskId,
         kind: 'ci_failed',
         attempt: 2,
         maxAttempts: 3,
-        failedJobs: [{ name: 'unit tests', url: 'https://github.com/acme/api/actions/runs/1/job/2', conclusion: 'failure' }, 'lint'],
+        failedJobs: [
+          {
+            name: 'unit tests',
+            url: 'https://github.com/acme/api/actions/runs/1/job/2',
+            conclusion: 'failure',
+          },
+          'lint',
+        ],
       });
       const text = JSON.stringify(h.slack.messages(PROJECT_CHANNEL).at(-1)?.blocks);
       expect(text).toContain('attempt 2 of 3');
@@ -131,12 +179,29 @@ describe('Step Functions tasks', () => {
     });
 
     it('escalation says why and what a human should look at, and is broadcast to the channel', async () => {
-      const task = await seedTask(h, { repo: 'acme/api', prNumber: 4, prUrl: 'https://github.com/acme/api/pull/4' });
-      await h.handler({ action: 'notify', taskId: task.taskId, kind: 'escalated', reason: 'CI still failing after 3 fix attempts', attempt: 3, failedJobs: ['e2e'] });
+      const task = await seedTask(h, {
+        repo: 'acme/api',
+        prNumber: 4,
+        prUrl: 'https://github.com/acme/api/pull/4',
+      });
+      await h.handler({
+        action: 'notify',
+        taskId: task.taskId,
+        kind: 'escalated',
+        reason: 'CI still failing after 3 fix attempts',
+        attempt: 3,
+        failedJobs: ['e2e'],
+      });
       const message = h.slack.messages(PROJECT_CHANNEL).at(-1);
       expect(message?.replyBroadcast).toBe(true);
       const text = JSON.stringify(message?.blocks);
-      for (const part of ['needs a human', 'CI still failing after 3 fix attempts', 'acme/api/pull/4', 'e2e', `/agent status ${task.externalKey}`])
+      for (const part of [
+        'needs a human',
+        'CI still failing after 3 fix attempts',
+        'acme/api/pull/4',
+        'e2e',
+        `/agent status ${task.externalKey}`,
+      ])
         expect(text).toContain(part);
     });
 
@@ -146,7 +211,11 @@ describe('Step Functions tasks', () => {
       ['rejected', ['was rejected by <@U0APPROVER>', '>why &lt;not&gt;']],
       ['budget_exceeded', ['LLM budget is spent', '$10.50 of $10.00']],
     ])('renders %s', async (kind, parts) => {
-      const task = await seedTask(h, { repo: 'acme/api', prNumber: 5, prUrl: 'https://github.com/acme/api/pull/5' });
+      const task = await seedTask(h, {
+        repo: 'acme/api',
+        prNumber: 5,
+        prUrl: 'https://github.com/acme/api/pull/5',
+      });
       const result = await h.handler({
         action: 'notify',
         taskId: task.taskId,
@@ -205,22 +274,30 @@ describe('Step Functions tasks', () => {
     });
 
     it('an unknown task is reported, not thrown', async () => {
-      expect(await h.handler({ action: 'notify', taskId: 'nope', kind: 'completed' })).toMatchObject({ delivered: false });
+      expect(await h.handler({ action: 'notify', taskId: 'nope', kind: 'completed' })).toMatchObject({
+        delivered: false,
+      });
     });
 
     it.each([
       [{ action: 'notify', kind: 'completed' }, 'notify.taskId must be a non-empty string'],
       [{ action: 'notify', taskId: 't', kind: 'party' }, 'notify.kind must be one of'],
-      [{ action: 'notify', taskId: 't', kind: 'ci_failed', attempt: -1 }, 'notify.attempt must be a non-negative integer'],
-      [{ action: 'notify', taskId: 't', kind: 'ci_failed', failedJobs: 'x' }, 'notify.failedJobs must be an array'],
+      [
+        { action: 'notify', taskId: 't', kind: 'ci_failed', attempt: -1 },
+        'notify.attempt must be a non-negative integer',
+      ],
+      [
+        { action: 'notify', taskId: 't', kind: 'ci_failed', failedJobs: 'x' },
+        'notify.failedJobs must be an array',
+      ],
     ])('rejects a malformed payload %j', async (payload, message) => {
       await expect(h.handler(payload)).rejects.toThrow(message);
     });
   });
 
   it('the follow-up payload is validated too', async () => {
-    await expect(h.handler({ action: 'commandFollowUp', userId: 'U1', reply: {}, work: { kind: 'run', key: 'A-1' } })).rejects.toThrow(
-      'reply.channel must be a non-empty string',
-    );
+    await expect(
+      h.handler({ action: 'commandFollowUp', userId: 'U1', reply: {}, work: { kind: 'run', key: 'A-1' } }),
+    ).rejects.toThrow('reply.channel must be a non-empty string');
   });
 });

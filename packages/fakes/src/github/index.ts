@@ -57,6 +57,8 @@ export interface GitHubFake {
   throttle(count: number, options?: ThrottleOptions): void;
   /** Requests matching method and a path prefix / regex. */
   requestsTo(method: string, path: string | RegExp): RecordedRequest[];
+  /** Runs `hook` before each request is answered (e.g. to simulate a concurrent push); returns a remover. */
+  beforeRequest(hook: (req: RecordedRequest) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export const startGitHubFake = async (options: GitHubFakeOptions = {}): Promise<
   for (const token of options.tokens ?? ['test-token']) state.tokens.add(token);
   const requests: RecordedRequest[] = [];
   const throttleRules: ThrottleRule[] = [];
+  const hooks = new Set<(req: RecordedRequest) => void>();
   let baseUrl = '';
   const ctx: GitHubFakeContext = {
     state,
@@ -86,6 +89,7 @@ export const startGitHubFake = async (options: GitHubFakeOptions = {}): Promise<
 
   const server = await startHttpServer(async (req) => {
     requests.push(req);
+    for (const hook of hooks) hook(req);
     const isPublic = open.match(req.method, req.path);
     const resource = req.path.startsWith('/search/') ? 'search' : 'core';
     const limit = resource === 'search' ? 30 : 5000;
@@ -164,6 +168,10 @@ export const startGitHubFake = async (options: GitHubFakeOptions = {}): Promise<
       return requests.filter(
         (r) => r.method === method && (typeof path === 'string' ? r.path.startsWith(path) : path.test(r.path)),
       );
+    },
+    beforeRequest(hook) {
+      hooks.add(hook);
+      return () => hooks.delete(hook);
     },
     close: server.close,
   };

@@ -194,6 +194,22 @@ export class GitHubFakeState {
     return out;
   }
 
+  /** Pushes a commit with `files` (path → text; null deletes) on top of a branch, as a developer would. */
+  pushCommit(fullName: string, branch: string, files: Record<string, string | null>, message = 'push'): string {
+    const repo = this.repo(fullName);
+    const head = this.headOf(fullName, branch);
+    if (repo === undefined || head === undefined) throw new Error(`no branch ${branch} in ${fullName}`);
+    const commit = this.git.get(head);
+    const flat = commit?.type === 'commit' ? this.git.flatten(commit.tree) : new Map<string, FlatFile>();
+    for (const [path, content] of Object.entries(files)) {
+      if (content === null) flat.delete(path);
+      else flat.set(path, { sha: this.git.putBlob(content), mode: '100644' });
+    }
+    const sha = this.git.putCommit({ tree: this.git.buildTree(flat), parents: [head], message, authorName: 'developer' });
+    repo.refs.set(`heads/${branch}`, sha);
+    return sha;
+  }
+
   /** Commit shas from a branch head back to the root (first parents). */
   history(fullName: string, branch: string): string[] {
     const out: string[] = [];

@@ -309,7 +309,8 @@ export const startSlackFake = async (options: SlackFakeOptions = {}): Promise<Sl
     let parsed: Args;
     try {
       const value: unknown = JSON.parse(body.toString('utf8'));
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
+      if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw new Error('not an object');
       parsed = value as Args;
     } catch {
       posts.push({ id, body: {}, status: 400 });

@@ -30,7 +30,14 @@ export class TaskTokenBroker {
   private readonly pending = new Map<string, Entry>();
   private readonly events = new EventEmitter();
   /** Every completion attempt, known token or not (what the handlers "sent" to Step Functions). */
-  readonly completions: { token: string; kind: 'success' | 'failure'; known: boolean; output?: unknown; error?: string; cause?: string }[] = [];
+  readonly completions: {
+    token: string;
+    kind: 'success' | 'failure';
+    known: boolean;
+    output?: unknown;
+    error?: string;
+    cause?: string;
+  }[] = [];
 
   register(entry: PendingToken): Promise<unknown> {
     return new Promise((resolve, reject) => {
@@ -60,9 +67,17 @@ export class TaskTokenBroker {
     return true;
   }
 
-  /** Drops the tokens of an execution that ended (timeout, abort): later completions are ignored. */
+  /**
+   * Drops tokens (their execution ended, timed out or was aborted): later
+   * completions are ignored, and the parked promise is settled so nothing keeps
+   * waiting on it (the emulator's Task timeout timer only clears when it settles).
+   */
   discard(predicate: (entry: PendingToken) => boolean): void {
-    for (const [token, entry] of this.pending) if (predicate(entry)) this.pending.delete(token);
+    for (const [token, entry] of this.pending) {
+      if (!predicate(entry)) continue;
+      this.pending.delete(token);
+      entry.reject(new TaskFailedError('TaskDoesNotExist', 'the execution no longer waits for this token'));
+    }
   }
 
   list(): PendingToken[] {

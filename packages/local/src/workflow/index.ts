@@ -11,6 +11,7 @@ export {
   type LocalWorkflowHandlers,
   type LocalWorkflowOptions,
 } from './runner';
+export { ActionGroup, defaultAgentScripts, ScriptedToolError, type ScriptOptions } from './scripts';
 export {
   DEFAULT_TEMPLATE_VARS,
   LOCAL_FUNCTION_ARNS,

@@ -91,7 +91,8 @@ export interface LocalExecution {
   abort(): void;
 }
 
-const EXECUTION_ARN_PREFIX = 'arn:aws:states:us-east-1:000000000000:execution:enterprise-agents-orchestrator:';
+const EXECUTION_ARN_PREFIX =
+  'arn:aws:states:us-east-1:000000000000:execution:enterprise-agents-orchestrator:';
 
 interface TaskStateDefinition {
   Type: string;
@@ -137,8 +138,13 @@ export const createLocalWorkflow = (options: LocalWorkflowOptions) => {
   for (const [name, state] of taskStates) {
     const functionName = state.Parameters?.FunctionName;
     if (functionName === undefined || byArn[functionName] === undefined)
-      throw new Error(`Task state ${name} calls ${functionName ?? state.Resource}, which has no local handler`);
-    if (state.Resource !== 'arn:aws:states:::lambda:invoke' && state.Resource !== 'arn:aws:states:::lambda:invoke.waitForTaskToken')
+      throw new Error(
+        `Task state ${name} calls ${functionName ?? state.Resource}, which has no local handler`,
+      );
+    if (
+      state.Resource !== 'arn:aws:states:::lambda:invoke' &&
+      state.Resource !== 'arn:aws:states:::lambda:invoke.waitForTaskToken'
+    )
       throw new Error(`Task state ${name} uses ${state.Resource}, which the local runner does not emulate`);
     retryOverrides[name] = options.retryIntervalMs ?? 0;
   }
@@ -148,14 +154,18 @@ export const createLocalWorkflow = (options: LocalWorkflowOptions) => {
       taskStates.map(([stateName, state]) => {
         const waits = state.Resource?.endsWith('.waitForTaskToken') === true;
         const run = async (input: unknown): Promise<unknown> => {
-          const { FunctionName, Payload } = clone(input) as { FunctionName: string; Payload: Record<string, unknown> };
+          const { FunctionName, Payload } = clone(input) as {
+            FunctionName: string;
+            Payload: Record<string, unknown>;
+          };
           const handler = byArn[FunctionName] as LocalLambda;
           const payload = { ...Payload };
           let token: string | undefined;
           if (waits) {
             // $$.Task.Token is static per local execution: give every wait its own token, as AWS does.
             token = `${record.executionArn.slice(EXECUTION_ARN_PREFIX.length)}:${stateName}:${randomUUID()}`;
-            for (const [key, value] of Object.entries(payload)) if (value === placeholder) payload[key] = token;
+            for (const [key, value] of Object.entries(payload))
+              if (value === placeholder) payload[key] = token;
           }
           record.calls.push({
             stateName,
@@ -166,7 +176,14 @@ export const createLocalWorkflow = (options: LocalWorkflowOptions) => {
           });
           if (token !== undefined) {
             // Registered before the call: a handler may complete the token before it returns.
-            const pending = broker.register({ token, executionArn: record.executionArn, stateName, payload: clone(payload) });
+            const pending = broker.register({
+              token,
+              executionArn: record.executionArn,
+              stateName,
+              payload: clone(payload),
+            });
+            // Discarded tokens reject; the emulator may no longer be listening by then.
+            pending.catch(() => undefined);
             try {
               await handler(clone(payload));
             } catch (error) {
@@ -212,7 +229,12 @@ export const createLocalWorkflow = (options: LocalWorkflowOptions) => {
     });
     const logs = (async () => {
       for await (const event of execution.eventLogs) {
-        const e = event as unknown as { type: string; state?: { name: string }; Error?: string; Cause?: unknown };
+        const e = event as unknown as {
+          type: string;
+          state?: { name: string };
+          Error?: string;
+          Cause?: unknown;
+        };
         record.history.push({
           type: e.type,
           ...(e.state === undefined ? {} : { state: e.state.name }),
@@ -234,7 +256,8 @@ export const createLocalWorkflow = (options: LocalWorkflowOptions) => {
       })
       .catch((error: unknown) => {
         const err = error as { name?: string; message?: string; cause?: { name?: string; message?: string } };
-        record.status = err.name === 'ExecutionTimeoutError' ? ExecutionStatus.TimedOut : ExecutionStatus.Failed;
+        record.status =
+          err.name === 'ExecutionTimeoutError' ? ExecutionStatus.TimedOut : ExecutionStatus.Failed;
         record.error = err.cause?.name ?? err.name ?? 'Error';
         record.cause = err.cause?.message ?? err.message ?? '';
       })

@@ -42,7 +42,8 @@ export const ORCHESTRATOR_TEMPLATE_PATH = fileURLToPath(
   new URL('../../../../infrastructure/statemachine/orchestrator.asl.json', import.meta.url),
 );
 
-export const readOrchestratorTemplate = (path = ORCHESTRATOR_TEMPLATE_PATH): string => readFileSync(path, 'utf8');
+export const readOrchestratorTemplate = (path = ORCHESTRATOR_TEMPLATE_PATH): string =>
+  readFileSync(path, 'utf8');
 
 /**
  * Renders the template the way Terraform's templatefile() does for this file:
@@ -50,7 +51,8 @@ export const readOrchestratorTemplate = (path = ORCHESTRATOR_TEMPLATE_PATH): str
  * Unknown variables and template directives (`%{`) are errors, as in Terraform.
  */
 export const renderTemplate = (template: string, vars: TemplateVars): string => {
-  if (template.includes('%{')) throw new Error('the template contains a %{ directive; Terraform would interpret it');
+  if (template.includes('%{'))
+    throw new Error('the template contains a %{ directive; Terraform would interpret it');
   return template.replace(/\$\{([^}]*)\}/g, (_, name: string) => {
     if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name))
       throw new Error(`unknown template variable \${${name}}`);

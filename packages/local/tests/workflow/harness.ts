@@ -17,6 +17,7 @@ import {
   type NewTask,
   resolveCiWaits,
   type Task,
+  type TaskCallbackPort,
   TaskRepository,
   TaskSource,
   TimelineRepository,
@@ -26,6 +27,7 @@ import { type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/
 import {
   createLocalWorkflow,
   type LocalExecution,
+  type LocalLambda,
   type LocalWorkflow,
   type TemplateVars,
 } from '../../src/workflow';
@@ -37,7 +39,13 @@ export class FakeCi implements GitHubPort {
   /** Completes CI on a commit (what GitHub does before sending workflow_run). */
   finish(sha: string, conclusion: 'success' | 'failure'): void {
     this.runs.set(sha, [
-      { id: this.nextId++, name: 'ci', status: 'completed', conclusion, htmlUrl: `https://github.com/acme/app/actions/runs/${this.nextId}` },
+      {
+        id: this.nextId++,
+        name: 'ci',
+        status: 'completed',
+        conclusion,
+        htmlUrl: `https://github.com/acme/app/actions/runs/${this.nextId}`,
+      },
     ]);
   }
   async workflowRunsForCommit(_repo: string, sha: string): Promise<WorkflowRunSummary[]> {
@@ -66,6 +74,12 @@ export interface HarnessOptions {
   dailyBudgetUsd?: number;
   /** CI result per commit, decided at once when the wait registers (else the test finishes CI). */
   ciPlan?: (sha: string, index: number) => 'success' | 'failure' | undefined;
+  /** Replaces the in-test registerCiWait handler (e.g. with the real github-actions Lambda). */
+  githubActions?: (deps: {
+    callback: TaskCallbackPort;
+    timeline: TimelineRepository;
+    ciWaits: CiWaitStore;
+  }) => LocalLambda;
 }
 
 export interface Harness {
@@ -140,16 +154,42 @@ export const createHarness = async (options: HarnessOptions): Promise<Harness> =
     throw new Error(`unknown slack action ${p.action}`);
   };
   const githubActions = async (payload: unknown): Promise<unknown> => {
-    const p = payload as { action: string; taskId: string; runId: number; taskToken: string; repo: string; headSha: string };
+    const p = payload as {
+      action: string;
+      taskId: string;
+      runId: number;
+      taskToken: string;
+      repo: string;
+      headSha: string;
+    };
     if (p.action !== 'registerCiWait') throw new Error(`unknown github action ${p.action}`);
-    await ciWaits.register({ repo: p.repo, sha: p.headSha, taskId: p.taskId, runId: p.runId, taskToken: p.taskToken });
+    await ciWaits.register({
+      repo: p.repo,
+      sha: p.headSha,
+      taskId: p.taskId,
+      runId: p.runId,
+      taskToken: p.taskToken,
+    });
     const planned = options.ciPlan?.(p.headSha, ciIndex++);
     if (planned !== undefined) ci.finish(p.headSha, planned);
-    const resolution = await resolveCiWaits({ ciWaits, github: ci, callback: workflow.callbackPort, timeline }, p.repo, p.headSha);
+    const resolution = await resolveCiWaits(
+      { ciWaits, github: ci, callback: workflow.callbackPort, timeline },
+      p.repo,
+      p.headSha,
+    );
     return { registered: true, resolved: resolution.status === 'resolved' };
   };
+  // The workflow's callback port, reached lazily: the handlers are built before the workflow.
+  const callback: TaskCallbackPort = {
+    succeed: (token, output) => workflow.callbackPort.succeed(token, output),
+    fail: (token, error, cause) => workflow.callbackPort.fail(token, error, cause),
+  };
   workflow = createLocalWorkflow({
-    handlers: { agentInvoker: invoker, slackHandler, githubActions },
+    handlers: {
+      agentInvoker: invoker,
+      slackHandler,
+      githubActions: options.githubActions?.({ callback, timeline, ciWaits }) ?? githubActions,
+    },
     ...(options.templateVars === undefined ? {} : { templateVars: options.templateVars }),
   });
   return {
@@ -168,14 +208,19 @@ export const createHarness = async (options: HarnessOptions): Promise<Harness> =
         source: TaskSource.Jira,
         externalKey: 'ENG-42',
         title: 'Add rate limiting to the login endpoint',
-        context: { key: 'ENG-42', title: 'Add rate limiting to the login endpoint', description: 'Brute force attempts seen.' },
+        context: {
+          key: 'ENG-42',
+          title: 'Add rate limiting to the login endpoint',
+          description: 'Brute force attempts seen.',
+        },
         ...input,
       });
       if (!result.created) throw new Error('task exists');
       await timeline.append(result.task.taskId, { type: 'task.created', message: 'created by test' });
       return result.task;
     },
-    start: (task, kind = 'new') => workflow.start({ taskId: task.taskId, runId: task.runId, source: task.source, kind }),
+    start: (task, kind = 'new') =>
+      workflow.start({ taskId: task.taskId, runId: task.runId, source: task.source, kind }),
     decide: async (taskId, decision, reason) => {
       const outcome = await decideApproval(
         { tasks, approvals, timeline, callback: workflow.callbackPort },
@@ -209,7 +254,8 @@ export const plainScripts = {
     'Searching the org…\n```json\n{"repositories":[{"repo":"acme/app","confidence":0.9,"reason":"login code lives here"}],"summary":"acme/app owns login"}\n```') as AgentScript,
   planning: (async () =>
     'Plan written.\n{"repo":"acme/app","branch":"agent/ENG-42-add-rate-limiting","prNumber":7,"prUrl":"https://github.com/acme/app/pull/7","summary":"Add a token bucket to /login","estimatedScope":"small"}') as AgentScript,
-  execution: (async () => `Done.\n{"headSha":"${sha(1)}","filesChanged":["src/login.ts","test/login.test.ts"],"summary":"token bucket added","testsAdded":true}`) as AgentScript,
+  execution: (async () =>
+    `Done.\n{"headSha":"${sha(1)}","filesChanged":["src/login.ts","test/login.test.ts"],"summary":"token bucket added","testsAdded":true}`) as AgentScript,
   cicd: (async (ctx) =>
     `Fixed the flaky assertion.\n{"fixPushed":true,"headSha":"${sha(100 + ctx.call)}","diagnosis":"off-by-one in limiter window"}`) as AgentScript,
 };

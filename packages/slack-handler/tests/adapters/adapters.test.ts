@@ -18,10 +18,20 @@ describe('SlackWebApi and FetchResponder against the Slack fake', () => {
   };
   let token = SLACK_FAKE_TOKEN;
   const api = () =>
-    new SlackWebApi({ token: async () => token, slackApiUrl: slack.apiUrl, retry: FAST_RETRY, logger: silentLogger(), wait });
+    new SlackWebApi({
+      token: async () => token,
+      slackApiUrl: slack.apiUrl,
+      retry: FAST_RETRY,
+      logger: silentLogger(),
+      wait,
+    });
 
   beforeAll(async () => {
-    slack = await startSlackFake({ tokens: [SLACK_FAKE_TOKEN, 'xoxb-rotated'], channels: ['C1'], usergroups: { S1: ['U1', 'U2'] } });
+    slack = await startSlackFake({
+      tokens: [SLACK_FAKE_TOKEN, 'xoxb-rotated'],
+      channels: ['C1'],
+      usergroups: { S1: ['U1', 'U2'] },
+    });
   });
   afterAll(async () => slack.stop());
   beforeEach(() => {
@@ -32,8 +42,17 @@ describe('SlackWebApi and FetchResponder against the Slack fake', () => {
 
   it('posts, replies in a thread, updates and deletes', async () => {
     const port = api();
-    const root = await port.postMessage({ channel: 'C1', text: 'root', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }] });
-    const reply = await port.postMessage({ channel: 'C1', text: 'reply', threadTs: root.ts, replyBroadcast: true });
+    const root = await port.postMessage({
+      channel: 'C1',
+      text: 'root',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }],
+    });
+    const reply = await port.postMessage({
+      channel: 'C1',
+      text: 'reply',
+      threadTs: root.ts,
+      replyBroadcast: true,
+    });
     await port.updateMessage({ channel: 'C1', ts: root.ts, text: 'edited' });
     expect(slack.thread('C1', root.ts).map((m) => m.text)).toEqual(['edited', 'reply']);
     expect(slack.thread('C1', root.ts)[1]).toMatchObject({ threadTs: root.ts, replyBroadcast: true });
@@ -81,7 +100,11 @@ describe('SlackWebApi and FetchResponder against the Slack fake', () => {
     const url = slack.responseUrl('once');
     await responder.respond(url, { text: 'done', responseType: 'ephemeral' });
     expect(slack.responses('once').map((r) => r.status)).toEqual([500, 200]);
-    expect(slack.responses('once')[1]?.body).toEqual({ text: 'done', response_type: 'ephemeral', replace_original: false });
+    expect(slack.responses('once')[1]?.body).toEqual({
+      text: 'done',
+      response_type: 'ephemeral',
+      replace_original: false,
+    });
     for (let i = 0; i < 4; i += 1) await responder.respond(url, { text: `n${i}` });
     await expect(responder.respond(url, { text: 'too many' })).rejects.toThrow('response_url answered 404');
   });
@@ -94,7 +117,11 @@ describe('LambdaFollowUps', () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ path: req.url ?? '', type: req.headers['x-amz-invocation-type'] as string | undefined, body: Buffer.concat(chunks).toString() });
+      received.push({
+        path: req.url ?? '',
+        type: req.headers['x-amz-invocation-type'] as string | undefined,
+        body: Buffer.concat(chunks).toString(),
+      });
       res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': 'r1' });
       res.end(status === 202 ? '' : JSON.stringify({ Type: 'User', message: 'Function not found' }));
     });

@@ -19,7 +19,12 @@ const groupPort = (members: string[]) => {
 describe('ApproverPolicy', () => {
   it('allows listed users without asking Slack', async () => {
     const slack = groupPort([]);
-    const policy = new ApproverPolicy({ approvers: ['U1'], approverGroup: 'S1' }, slack.port, new FixedClock(), silentLogger());
+    const policy = new ApproverPolicy(
+      { approvers: ['U1'], approverGroup: 'S1' },
+      slack.port,
+      new FixedClock(),
+      silentLogger(),
+    );
     expect(await policy.check('U1')).toEqual({ allowed: true });
     expect(slack.calls).toEqual([]);
   });
@@ -27,9 +32,18 @@ describe('ApproverPolicy', () => {
   it('allows group members and caches the group for the configured time', async () => {
     const clock = new FixedClock();
     const slack = groupPort(['U2']);
-    const policy = new ApproverPolicy({ approvers: [], approverGroup: 'S1' }, slack.port, clock, silentLogger(), 60_000);
+    const policy = new ApproverPolicy(
+      { approvers: [], approverGroup: 'S1' },
+      slack.port,
+      clock,
+      silentLogger(),
+      60_000,
+    );
     expect(await policy.check('U2')).toEqual({ allowed: true });
-    expect(await policy.check('U3')).toMatchObject({ allowed: false, reason: expect.stringContaining('user group') });
+    expect(await policy.check('U3')).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('user group'),
+    });
     expect(slack.calls).toEqual(['S1']);
     clock.advance(61_000);
     await policy.check('U2');
@@ -37,12 +51,25 @@ describe('ApproverPolicy', () => {
   });
 
   it('allows nobody when neither users nor a group are configured', async () => {
-    const policy = new ApproverPolicy({ approvers: [] }, groupPort([]).port, new FixedClock(), silentLogger());
-    expect(await policy.check('U1')).toMatchObject({ allowed: false, reason: expect.stringContaining('no approvers') });
+    const policy = new ApproverPolicy(
+      { approvers: [] },
+      groupPort([]).port,
+      new FixedClock(),
+      silentLogger(),
+    );
+    expect(await policy.check('U1')).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('no approvers'),
+    });
   });
 
   it('refuses users outside the list when no group is set', async () => {
-    const policy = new ApproverPolicy({ approvers: ['U1'] }, groupPort([]).port, new FixedClock(), silentLogger());
+    const policy = new ApproverPolicy(
+      { approvers: ['U1'] },
+      groupPort([]).port,
+      new FixedClock(),
+      silentLogger(),
+    );
     expect(await policy.check('U9')).toMatchObject({ allowed: false });
   });
 });

@@ -28,7 +28,11 @@ describe('/agent commands', () => {
       signedForm('/slack/commands', slashCommand(text, user, h.slack.responseUrl(responseId))),
     );
     expect(result.statusCode).toBe(200);
-    const body = JSON.parse(String(result.body)) as { response_type: string; text: string; blocks: unknown[] };
+    const body = JSON.parse(String(result.body)) as {
+      response_type: string;
+      text: string;
+      blocks: unknown[];
+    };
     expect(body.response_type).toBe('ephemeral');
     return { body, all: `${body.text} ${JSON.stringify(body.blocks)}` };
   };
@@ -45,8 +49,19 @@ describe('/agent commands', () => {
   });
 
   it('status shows status, PR, attempts, cost and the latest events', async () => {
-    const task = await seedTask(h, { repo: 'acme/api', prNumber: 9, prUrl: 'https://github.com/acme/api/pull/9' });
-    await h.costs.record({ taskId: task.taskId, agent: 'planning', model: 'm', inputTokens: 1000, outputTokens: 500, usd: 0.42 });
+    const task = await seedTask(h, {
+      repo: 'acme/api',
+      prNumber: 9,
+      prUrl: 'https://github.com/acme/api/pull/9',
+    });
+    await h.costs.record({
+      taskId: task.taskId,
+      agent: 'planning',
+      model: 'm',
+      inputTokens: 1000,
+      outputTokens: 500,
+      usd: 0.42,
+    });
     await h.timeline.append(task.taskId, { type: 'step.planning', message: 'Planning started' });
     const { all } = await command(`status ${task.externalKey.toLowerCase()}`);
     expect(all).toContain('QUEUED');
@@ -65,7 +80,14 @@ describe('/agent commands', () => {
 
   it('cost shows daily totals and the tasks that spent', async () => {
     const task = await seedTask(h);
-    await h.costs.record({ taskId: task.taskId, agent: 'execution', model: 'm', inputTokens: 10, outputTokens: 10, usd: 1.5 });
+    await h.costs.record({
+      taskId: task.taskId,
+      agent: 'execution',
+      model: 'm',
+      inputTokens: 10,
+      outputTokens: 10,
+      usd: 1.5,
+    });
     const { all } = await command('cost 3');
     expect(all).toContain('LLM cost, last 3 day(s)');
     expect(all).toContain(new Date().toISOString().slice(0, 10));
@@ -78,7 +100,9 @@ describe('/agent commands', () => {
     const { taskToken } = await awaitApproval(h, task);
     const { all } = await command(`approve ${task.externalKey}`, APPROVER, 'c1');
     expect(all).toContain(`Approving ${task.externalKey}`);
-    expect(h.callback.successes).toEqual([{ taskToken, output: { approved: true, by: APPROVER, via: 'slack' } }]);
+    expect(h.callback.successes).toEqual([
+      { taskToken, output: { approved: true, by: APPROVER, via: 'slack' } },
+    ]);
     expect(String(h.slack.responses('c1')[0]?.body.text)).toContain('You approved the plan');
     // The original approval message shows the decision too.
     const approval = await h.approvals.get(task.taskId);
@@ -104,17 +128,20 @@ describe('/agent commands', () => {
     expect(String(h.slack.responses('c4')[0]?.body.text)).toContain('is not waiting for approval');
   });
 
-  it.each(['approve', 'reject', 'stop'])('%s by someone who is not an approver is refused at once', async (verb) => {
-    const task = await seedTask(h);
-    await awaitApproval(h, task);
-    const jobs = h.followUps.jobs.length;
-    const { all } = await command(`${verb} ${task.externalKey}`, STRANGER);
-    expect(all).toContain('Not allowed');
-    expect(h.followUps.jobs).toHaveLength(jobs);
-    expect(h.callback.successes).toHaveLength(0);
-    expect(h.callback.failures).toHaveLength(0);
-    expect((await h.tasks.get(task.taskId))?.status).toBe(TaskStatus.AwaitingApproval);
-  });
+  it.each(['approve', 'reject', 'stop'])(
+    '%s by someone who is not an approver is refused at once',
+    async (verb) => {
+      const task = await seedTask(h);
+      await awaitApproval(h, task);
+      const jobs = h.followUps.jobs.length;
+      const { all } = await command(`${verb} ${task.externalKey}`, STRANGER);
+      expect(all).toContain('Not allowed');
+      expect(h.followUps.jobs).toHaveLength(jobs);
+      expect(h.callback.successes).toHaveLength(0);
+      expect(h.callback.failures).toHaveLength(0);
+      expect((await h.tasks.get(task.taskId))?.status).toBe(TaskStatus.AwaitingApproval);
+    },
+  );
 
   it('stop cancels the task, stops its execution and notes it in the thread', async () => {
     const task = await seedTask(h);
@@ -127,7 +154,9 @@ describe('/agent commands', () => {
     });
     expect(String(h.slack.responses('c5')[0]?.body.text)).toContain('Stopped');
     const thread = await h.threads.get(task.taskId);
-    expect(JSON.stringify(h.slack.thread(thread?.channel ?? '', thread?.threadTs ?? ''))).toContain('Stopped by');
+    expect(JSON.stringify(h.slack.thread(thread?.channel ?? '', thread?.threadTs ?? ''))).toContain(
+      'Stopped by',
+    );
     await command(`stop ${task.externalKey}`, APPROVER, 'c6');
     expect(String(h.slack.responses('c6')[0]?.body.text)).toContain('is not active');
   });
@@ -137,7 +166,9 @@ describe('/agent commands', () => {
     await command('run ops-42', APPROVER, 'c7');
     const task = await h.tasks.findByExternalKey('jira', 'OPS-42');
     expect(task).toMatchObject({ source: 'jira', externalKey: 'OPS-42', title: 'OPS-42', status: 'QUEUED' });
-    expect(h.publisher.events.slice(before)).toEqual([{ taskId: task?.taskId, runId: 1, source: 'jira', kind: 'new' }]);
+    expect(h.publisher.events.slice(before)).toEqual([
+      { taskId: task?.taskId, runId: 1, source: 'jira', kind: 'new' },
+    ]);
     expect(String(JSON.stringify(h.slack.responses('c7')[0]?.body))).toContain('Started a task for *OPS-42*');
     await command('run OPS-42', APPROVER, 'c8');
     expect(h.publisher.events.slice(before)).toHaveLength(1);

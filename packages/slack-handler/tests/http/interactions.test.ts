@@ -31,7 +31,8 @@ describe('approval buttons', () => {
     const task = await seedTask(h);
     const { taskToken } = await awaitApproval(h, task);
     const approval = await h.approvals.get(task.taskId);
-    if (approval?.messageTs === undefined || approval.channel === undefined) throw new Error('no approval message');
+    if (approval?.messageTs === undefined || approval.channel === undefined)
+      throw new Error('no approval message');
     const value = JSON.stringify({ taskId: task.taskId, runId: task.runId });
     return { task, taskToken, approval: { channel: approval.channel, messageTs: approval.messageTs }, value };
   };
@@ -40,7 +41,14 @@ describe('approval buttons', () => {
     h.http(
       signedForm(
         '/slack/interactions',
-        blockActions({ user, actionId, value, messageTs, channel: PROJECT_CHANNEL, responseUrl: h.slack.responseUrl(responseId) }),
+        blockActions({
+          user,
+          actionId,
+          value,
+          messageTs,
+          channel: PROJECT_CHANNEL,
+          responseUrl: h.slack.responseUrl(responseId),
+        }),
       ),
     );
 
@@ -48,9 +56,13 @@ describe('approval buttons', () => {
     const { task, taskToken, approval, value } = await setup();
     const result = await click(APPROVER, ActionId.Approve, value, approval.messageTs, 'a1');
     expect(result).toMatchObject({ statusCode: 200, body: '' });
-    expect(h.callback.successes).toEqual([{ taskToken, output: { approved: true, by: APPROVER, via: 'slack' } }]);
+    expect(h.callback.successes).toEqual([
+      { taskToken, output: { approved: true, by: APPROVER, via: 'slack' } },
+    ]);
     const events = await h.timeline.list(task.taskId);
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['approval.requested', 'approval.approved']));
+    expect(events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['approval.requested', 'approval.approved']),
+    );
     const message = h.slack.messages(approval.channel).find((m) => m.ts === approval.messageTs);
     expect(message?.edited).toBe(true);
     expect(JSON.stringify(message?.blocks)).toContain(`Approved by <@${APPROVER}>`);
@@ -125,15 +137,23 @@ describe('approval buttons', () => {
         type: 'modal',
         callback_id: REJECT_VIEW_CALLBACK,
         private_metadata: view.private_metadata,
-        state: { values: { reason: { reason_input: { type: 'plain_text_input', value: 'Touches the <payments> module' } } } },
+        state: {
+          values: {
+            reason: { reason_input: { type: 'plain_text_input', value: 'Touches the <payments> module' } },
+          },
+        },
       },
       response_urls: [],
     };
     const result = await h.http(signedForm('/slack/interactions', { payload: JSON.stringify(submission) }));
     expect(result).toMatchObject({ statusCode: 200, body: '' });
-    expect(h.callback.failures).toEqual([{ taskToken, error: 'Rejected', cause: 'Touches the <payments> module' }]);
+    expect(h.callback.failures).toEqual([
+      { taskToken, error: 'Rejected', cause: 'Touches the <payments> module' },
+    ]);
     const events = await h.timeline.list(task.taskId);
-    expect(events.find((e) => e.type === 'approval.rejected')?.data).toMatchObject({ reason: 'Touches the <payments> module' });
+    expect(events.find((e) => e.type === 'approval.rejected')?.data).toMatchObject({
+      reason: 'Touches the <payments> module',
+    });
     const message = h.slack.messages(approval.channel).find((m) => m.ts === approval.messageTs);
     expect(JSON.stringify(message?.blocks)).toContain('Rejected by');
     expect(JSON.stringify(message?.blocks)).toContain('&lt;payments&gt;');
@@ -152,7 +172,10 @@ describe('approval buttons', () => {
     };
     const result = await h.http(signedForm('/slack/interactions', { payload: JSON.stringify(submission) }));
     expect(result.statusCode).toBe(200);
-    expect(JSON.parse(String(result.body))).toEqual({ response_action: 'errors', errors: { reason: expect.any(String) } });
+    expect(JSON.parse(String(result.body))).toEqual({
+      response_action: 'errors',
+      errors: { reason: expect.any(String) },
+    });
     expect(h.callback.failures).toHaveLength(0);
   });
 
@@ -173,7 +196,9 @@ describe('approval buttons', () => {
 
   it('ignores interaction types it does not handle', async () => {
     const result = await h.http(
-      signedForm('/slack/interactions', { payload: JSON.stringify({ type: 'view_closed', user: { id: APPROVER } }) }),
+      signedForm('/slack/interactions', {
+        payload: JSON.stringify({ type: 'view_closed', user: { id: APPROVER } }),
+      }),
     );
     expect(result).toMatchObject({ statusCode: 200, body: '' });
     expect(h.followUps.jobs.filter((j) => j.userId === APPROVER && j.work.kind !== 'decide')).toHaveLength(0);

@@ -35,13 +35,19 @@ describe('Slack request verification', () => {
     it('accepts Slack’s example request (base64 body, as API Gateway sends it) and answers with help', async () => {
       const result = (await h.handler(vectorEvent())) as { statusCode: number; body: string };
       expect(result.statusCode).toBe(200);
-      expect(JSON.parse(result.body)).toMatchObject({ response_type: 'ephemeral', text: 'Enterprise Agents commands' });
+      expect(JSON.parse(result.body)).toMatchObject({
+        response_type: 'ephemeral',
+        text: 'Enterprise Agents commands',
+      });
     });
 
-    it.each([true, false])('verifies the raw bytes whether or not the body is base64 (base64=%s)', async (base64) => {
-      const result = await h.handler(vectorEvent(base64));
-      expect(result).toMatchObject({ statusCode: 200 });
-    });
+    it.each([true, false])(
+      'verifies the raw bytes whether or not the body is base64 (base64=%s)',
+      async (base64) => {
+        const result = await h.handler(vectorEvent(base64));
+        expect(result).toMatchObject({ statusCode: 200 });
+      },
+    );
 
     it('rejects the same request 301 seconds later', async () => {
       clock.set(new Date((VECTOR.timestamp + 301) * 1000));
@@ -103,20 +109,34 @@ describe('Slack request verification', () => {
 
     it('rejects requests without the signature headers', async () => {
       const body = new URLSearchParams(slashCommand('help')).toString();
-      const result = await h.http(httpEvent({ path: '/slack/commands', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+      const result = await h.http(
+        httpEvent({
+          path: '/slack/commands',
+          body,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
+      );
       expect(result.statusCode).toBe(401);
     });
 
     it('answers Slack’s ssl_check with 200', async () => {
       const result = await h.http(
-        httpEvent({ path: '/slack/commands', body: 'ssl_check=1&token=abc', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        httpEvent({
+          path: '/slack/commands',
+          body: 'ssl_check=1&token=abc',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }),
       );
       expect(result).toMatchObject({ statusCode: 200, body: '' });
     });
 
     it('answers unknown paths with 404 and other methods with 405', async () => {
-      expect(await h.http(httpEvent({ path: '/slack/events', body: 'x=1' }))).toMatchObject({ statusCode: 404 });
-      expect(await h.http(httpEvent({ method: 'GET', path: '/slack/commands' }))).toMatchObject({ statusCode: 405 });
+      expect(await h.http(httpEvent({ path: '/slack/events', body: 'x=1' }))).toMatchObject({
+        statusCode: 404,
+      });
+      expect(await h.http(httpEvent({ method: 'GET', path: '/slack/commands' }))).toMatchObject({
+        statusCode: 405,
+      });
     });
 
     it('refuses oversized bodies with 413', async () => {

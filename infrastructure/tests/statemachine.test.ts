@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from '@jest/globals';
+import {
+  DEFAULT_TEMPLATE_VARS,
+  renderOrchestrator,
+  renderTemplate,
+  TEMPLATE_VARIABLES,
+} from '../../packages/local/src/workflow';
+
+// asl-validator ships CommonJS without types.
+const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errorsText: (separator?: string) => string;
+};
+
+const templatePath = fileURLToPath(new URL('../statemachine/orchestrator.asl.json', import.meta.url));
+const template = readFileSync(templatePath, 'utf8');
+
+/** Integrations that exist (DESIGN.md section 4): no bedrock:invokeAgent, no dynamodb .waitForTaskToken. */
+const ALLOWED_RESOURCES = [
+  'arn:aws:states:::lambda:invoke',
+  'arn:aws:states:::lambda:invoke.waitForTaskToken',
+];
+// Terraform placeholders, not JS templates: built with a helper so they stay literal.
+const tfVar = (name: string): string => `$${'{'}${name}}`;
+const FUNCTION_VARS = ['agent_invoker_arn', 'slack_handler_arn', 'github_actions_arn'].map(tfVar);
+
+interface State {
+  Type: string;
+  Resource?: string;
+  Parameters?: { FunctionName?: string; Payload?: Record<string, unknown> };
+  TimeoutSeconds?: number;
+  Retry?: { ErrorEquals: string[]; JitterStrategy?: string; BackoffRate?: number; MaxAttempts?: number }[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+  ResultSelector?: Record<string, string>;
+  Next?: string;
+  Choices?: { Next: string }[];
+  Default?: string;
+}
+const rendered = renderOrchestrator() as { StartAt: string; States: Record<string, State> };
+const tasks = Object.entries(rendered.States).filter(([, s]) => s.Type === 'Task');
+
+describe('infrastructure/statemachine/orchestrator.asl.json', () => {
+  it('uses only the contract template variables and no other ${ or %{', () => {
+    const used = [...template.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(0);
+    for (const name of used) expect(TEMPLATE_VARIABLES).toContain(name);
+    expect(new Set(used)).toEqual(new Set(TEMPLATE_VARIABLES));
+    expect(template).not.toContain('%{');
+    // A stray `$` followed by `{` anywhere else would be a Terraform interpolation too.
+    expect(
+      template.replace(
+        /\$\{(agent_invoker_arn|slack_handler_arn|github_actions_arn|approval_timeout_seconds|ci_timeout_seconds|max_fix_attempts)\}/g,
+        '',
+      ),
+    ).not.toMatch(/\$\{/);
+  });
+
+  it('renders to JSON that asl-validator accepts, with Terraform defaults and with test values', () => {
+    expect(aslValidator(renderOrchestrator()).errorsText('\n')).toBe('');
+    const fast = renderOrchestrator({
+      approval_timeout_seconds: 1,
+      ci_timeout_seconds: 1,
+      max_fix_attempts: 1,
+    });
+    expect(aslValidator(fast).isValid).toBe(true);
+    expect(() => renderTemplate(`{"a": "${tfVar('nope')}"}`, DEFAULT_TEMPLATE_VARS)).toThrow(
+      'unknown template variable',
+    );
+  });
+
+  it('renders numbers bare', () => {
+    const states = renderOrchestrator({ approval_timeout_seconds: 123 }).States as Record<string, State>;
+    expect(states.RequestApproval?.TimeoutSeconds).toBe(123);
+    expect(states.WaitForCI?.TimeoutSeconds).toBe(7200);
+  });
+
+  it('calls only real integrations, each with a template function ARN and an action', () => {
+    const raw = JSON.parse(template.replace(/:\s*\$\{[a-z_]+_(seconds|attempts)\}/g, ': 1')) as {
+      States: Record<string, State>;
+    };
+    for (const [name, state] of Object.entries(raw.States).filter(([, s]) => s.Type === 'Task')) {
+      expect({ name, resource: ALLOWED_RESOURCES.includes(state.Resource ?? '') }).toEqual({
+        name,
+        resource: true,
+      });
+      expect(FUNCTION_VARS).toContain(state.Parameters?.FunctionName);
+      expect(typeof state.Parameters?.Payload?.action).toBe('string');
+      if (state.Resource?.endsWith('.waitForTaskToken')) {
+        expect(state.Parameters?.Payload?.['taskToken.$']).toBe('$$.Task.Token');
+        expect(state.TimeoutSeconds).toBeDefined();
+      } else {
+        expect(
+          state.ResultSelector === undefined ||
+            Object.values(state.ResultSelector).every(
+              (v) => typeof v !== 'string' || !v.startsWith('$') || v.startsWith('$.Payload'),
+            ),
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('retries transient Lambda errors with backoff and full jitter and catches everything else on every Task', () => {
+    for (const [name, state] of tasks) {
+      const lambdaRetry = state.Retry?.find((r) => r.ErrorEquals.includes('Lambda.TooManyRequestsException'));
+      expect({ name, ok: lambdaRetry !== undefined }).toEqual({ name, ok: true });
+      expect(lambdaRetry?.ErrorEquals).toEqual(
+        expect.arrayContaining([
+          'Lambda.ServiceException',
+          'Lambda.AWSLambdaException',
+          'Lambda.SdkClientException',
+        ]),
+      );
+      for (const retry of state.Retry ?? []) {
+        expect(retry.JitterStrategy).toBe('FULL');
+        expect(retry.BackoffRate).toBeGreaterThan(1);
+        expect(retry.MaxAttempts).toBeGreaterThan(0);
+      }
+      const catchAll = state.Catch?.at(-1);
+      expect({ name, catchAll: catchAll?.ErrorEquals }).toEqual({ name, catchAll: ['States.ALL'] });
+      if (state.Parameters?.Payload?.action === 'invokeAgent') {
+        expect(state.Retry?.some((r) => r.ErrorEquals.includes('AgentThrottled'))).toBe(true);
+        expect(
+          state.Catch?.some((c) => c.ErrorEquals.includes('BudgetExceeded') && c.Next === 'BudgetExceeded'),
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('starts with the claim, and recording an escalation cannot loop back into error handling', () => {
+    expect(rendered.StartAt).toBe('ClaimTask');
+    expect(rendered.States.ClaimTask?.Catch?.[0]).toMatchObject({
+      ErrorEquals: ['TaskAlreadyClaimed'],
+      Next: 'DuplicateStart',
+    });
+    expect(rendered.States.DuplicateStart?.Type).toBe('Succeed');
+    const escalateTargets = (rendered.States.Escalate?.Catch ?? []).map((c) => c.Next);
+    for (const target of escalateTargets)
+      expect(['Succeed', 'Fail']).toContain(rendered.States[target]?.Type);
+    expect(rendered.States.RequestApproval?.Catch?.map((c) => c.ErrorEquals[0])).toEqual([
+      'Rejected',
+      'States.Timeout',
+      'States.ALL',
+    ]);
+    expect(rendered.States.WaitForCI?.Catch?.map((c) => c.ErrorEquals[0])).toEqual([
+      'States.Timeout',
+      'States.ALL',
+    ]);
+  });
+});

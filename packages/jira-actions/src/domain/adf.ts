@@ -1,0 +1,174 @@
+/** An Atlassian Document Format node. */
+export interface AdfNode {
+  type: string;
+  text?: string;
+  attrs?: Record<string, unknown>;
+  marks?: { type: string; attrs?: Record<string, unknown> }[];
+  content?: AdfNode[];
+  version?: number;
+}
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+const inline = (node: AdfNode): string => {
+  switch (node.type) {
+    case 'text': {
+      const text = node.text ?? '';
+      const link = node.marks?.find((m) => m.type === 'link');
+      const href = str(link?.attrs?.href);
+      if (href !== '' && href !== text) return `${text} (${href})`;
+      if (node.marks?.some((m) => m.type === 'code')) return `\`${text}\``;
+      return text;
+    }
+    case 'hardBreak':
+      return '\n';
+    case 'mention':
+      return str(node.attrs?.text) || `@${str(node.attrs?.id)}`;
+    case 'emoji':
+      return str(node.attrs?.text) || str(node.attrs?.shortName);
+    case 'inlineCard':
+      return str(node.attrs?.url);
+    case 'status':
+      return `[${str(node.attrs?.text)}]`;
+    case 'date': {
+      const ts = Number(node.attrs?.timestamp);
+      return Number.isFinite(ts) ? new Date(ts).toISOString().slice(0, 10) : '';
+    }
+    default:
+      return (node.content ?? []).map(inline).join('');
+  }
+};
+
+const indent = (text: string, prefix: string): string =>
+  text
+    .split('\n')
+    .map((line, i) => (i === 0 ? `${prefix}${line}` : `${' '.repeat(prefix.length)}${line}`))
+    .join('\n');
+
+const block = (node: AdfNode): string => {
+  const children = node.content ?? [];
+  switch (node.type) {
+    case 'doc':
+      return children.map(block).filter((b) => b !== '').join('\n\n');
+    case 'paragraph':
+      return children.map(inline).join('');
+    case 'heading':
+      return `${'#'.repeat(Math.min(6, Number(node.attrs?.level) || 1))} ${children.map(inline).join('')}`;
+    case 'bulletList':
+      return children.map((item) => indent(item.content?.map(block).join('\n') ?? '', '- ')).join('\n');
+    case 'orderedList': {
+      const start = Number(node.attrs?.order) || 1;
+      return children.map((item, i) => indent(item.content?.map(block).join('\n') ?? '', `${start + i}. `)).join('\n');
+    }
+    case 'taskList':
+      return children
+        .map((item) => `${item.attrs?.state === 'DONE' ? '[x]' : '[ ]'} ${(item.content ?? []).map(inline).join('')}`)
+        .join('\n');
+    case 'listItem':
+      return children.map(block).join('\n');
+    case 'codeBlock':
+      return `\`\`\`${str(node.attrs?.language)}\n${children.map(inline).join('')}\n\`\`\``;
+    case 'blockquote':
+      return children
+        .map(block)
+        .join('\n\n')
+        .split('\n')
+        .map((line) => `> ${line}`)
+        .join('\n');
+    case 'rule':
+      return '---';
+    case 'panel':
+    case 'expand':
+    case 'nestedExpand':
+    case 'layoutSection':
+    case 'layoutColumn': {
+      const title = str(node.attrs?.title);
+      const body = children.map(block).filter((b) => b !== '').join('\n\n');
+      return title === '' ? body : `${title}\n${body}`;
+    }
+    case 'table':
+      return children.map(block).join('\n');
+    case 'tableRow':
+      return `| ${children.map((cell) => (cell.content ?? []).map(block).join(' ').replace(/\n/g, ' ')).join(' | ')} |`;
+    case 'mediaSingle':
+    case 'mediaGroup':
+    case 'media':
+      return '[attachment]';
+    case 'blockCard':
+    case 'embedCard':
+      return str(node.attrs?.url);
+    default:
+      return children.length > 0 ? children.map(block).join('\n') : inline(node);
+  }
+};
+
+/** ADF (or a plain string, as Jira v2 fields hold) as readable plain text with light Markdown. */
+export const adfToText = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(adfToText).join('\n');
+  if (typeof value === 'object' && typeof (value as AdfNode).type === 'string') return block(value as AdfNode).trim();
+  if (typeof value === 'object' && typeof (value as { value?: unknown }).value === 'string') {
+    return (value as { value: string }).value;
+  }
+  return '';
+};
+
+const URL_RE = /https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"]/g;
+
+const textWithLinks = (text: string): AdfNode[] => {
+  const out: AdfNode[] = [];
+  let last = 0;
+  for (const m of text.matchAll(URL_RE)) {
+    const index = m.index ?? 0;
+    if (index > last) out.push({ type: 'text', text: text.slice(last, index) });
+    out.push({ type: 'text', text: m[0], marks: [{ type: 'link', attrs: { href: m[0] } }] });
+    last = index + m[0].length;
+  }
+  if (last < text.length) out.push({ type: 'text', text: text.slice(last) });
+  return out;
+};
+
+const paragraph = (lines: string[]): AdfNode => ({
+  type: 'paragraph',
+  content: lines.flatMap((line, i) => [...(i > 0 ? [{ type: 'hardBreak' }] : []), ...textWithLinks(line)]),
+});
+
+const proseBlocks = (text: string): AdfNode[] =>
+  text
+    .split(/\n\s*\n/)
+    .map((chunk) => chunk.replace(/^\n+|\n+$/g, ''))
+    .filter((chunk) => chunk.trim() !== '')
+    .map((chunk) => {
+      const lines = chunk.split('\n');
+      if (lines.every((line) => /^\s*[-*] /.test(line))) {
+        return {
+          type: 'bulletList',
+          content: lines.map((line) => ({ type: 'listItem', content: [paragraph([line.replace(/^\s*[-*] /, '')])] })),
+        };
+      }
+      return paragraph(lines);
+    });
+
+/**
+ * Plain text (what the model writes) as an ADF document: blank lines separate
+ * paragraphs, single newlines become hard breaks, ``` fences become code blocks,
+ * "- " lines become bullet lists and URLs become links.
+ */
+export const textToAdf = (text: string): AdfNode => {
+  const content: AdfNode[] = [];
+  const fence = /```([\w+-]*)\n([\s\S]*?)\n?```/g;
+  let last = 0;
+  for (const m of text.matchAll(fence)) {
+    content.push(...proseBlocks(text.slice(last, m.index)));
+    const code = m[2] ?? '';
+    content.push({
+      type: 'codeBlock',
+      ...(m[1] ? { attrs: { language: m[1] } } : {}),
+      content: code === '' ? [] : [{ type: 'text', text: code }],
+    });
+    last = (m.index ?? 0) + m[0].length;
+  }
+  content.push(...proseBlocks(text.slice(last)));
+  return { type: 'doc', version: 1, content: content.length > 0 ? content : [{ type: 'paragraph', content: [] }] };
+};

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const build = (outDir: string, pkg: string) =>
-  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--out', outDir, pkg], { cwd: repoRoot, encoding: 'utf8' });
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs'), '--out', outDir, pkg], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe('scripts/build.mjs', () => {
@@ -17,7 +20,10 @@ describe('scripts/build.mjs', () => {
 
   it('produces byte-identical zips from the same source', () => {
     const pkg = 'webhook-handler';
-    const [a, b] = [mkdtempSync(join(tmpdir(), 'build-a-')), mkdtempSync(join(tmpdir(), 'build-b-'))] as [string, string];
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'build-a-')), mkdtempSync(join(tmpdir(), 'build-b-'))] as [
+      string,
+      string,
+    ];
     dirs.push(a, b);
     build(a, pkg);
     build(b, pkg);

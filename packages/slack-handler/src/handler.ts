@@ -63,7 +63,7 @@ let instance: SlackHandler | undefined;
  * import, so loading the bundle never throws; a configuration error surfaces as
  * a clear ConfigError on the first call.
  */
-export const handler = (event: unknown): Promise<unknown> => {
+export const handler = async (event: unknown): Promise<unknown> => {
   instance ??= build();
   return instance(event);
 };

@@ -1,4 +1,10 @@
-import { ActionError, type ActionGroupEvent, capBody, createActionGroupHandler, type OpenApiDocument } from '@enterprise-agents/core';
+import {
+  ActionError,
+  type ActionGroupEvent,
+  capBody,
+  createActionGroupHandler,
+  type OpenApiDocument,
+} from '@enterprise-agents/core';
 import { silentLogger } from '@enterprise-agents/core/testing';
 
 const doc: OpenApiDocument = {
@@ -17,7 +23,10 @@ const doc: OpenApiDocument = {
                 type: 'object',
                 required: ['files', 'count'],
                 properties: {
-                  files: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] } },
+                  files: {
+                    type: 'array',
+                    items: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] },
+                  },
                   count: { type: 'integer' },
                   draft: { type: 'boolean' },
                 },
@@ -53,7 +62,8 @@ describe('createActionGroupHandler', () => {
     operations: {
       putFiles: async (args, ctx) => {
         seen.push({ args, taskId: ctx.taskId });
-        if (args.repo === 'forbidden') throw new ActionError(403, 'repository outside the org', { hint: 'use acme/*' });
+        if (args.repo === 'forbidden')
+          throw new ActionError(403, 'repository outside the org', { hint: 'use acme/*' });
         return { ok: true };
       },
       boom: async () => {
@@ -86,14 +96,26 @@ describe('createActionGroupHandler', () => {
       promptSessionAttributes: { p: '1' },
     });
     expect(typeof response.response.responseBody['application/json'].body).toBe('string');
-    expect(seen.at(-1)).toEqual({ args: { repo: 'acme/app', files: [{ path: 'a.ts' }], count: 2, draft: false }, taskId: 'task-1' });
+    expect(seen.at(-1)).toEqual({
+      args: { repo: 'acme/app', files: [{ path: 'a.ts' }], count: 2, draft: false },
+      taskId: 'task-1',
+    });
   });
 
   it('answers 400 with what is wrong for bad arguments', async () => {
     const response = await handler(
       event({
         parameters: [{ name: 'repo', value: 'acme/app' }],
-        requestBody: { content: { 'application/json': { properties: [{ name: 'count', value: 'many' }, { name: 'extra', value: 'x' }] } } },
+        requestBody: {
+          content: {
+            'application/json': {
+              properties: [
+                { name: 'count', value: 'many' },
+                { name: 'extra', value: 'x' },
+              ],
+            },
+          },
+        },
       }),
     );
     expect(response.response.httpStatusCode).toBe(400);
@@ -108,7 +130,16 @@ describe('createActionGroupHandler', () => {
     const refused = await handler(
       event({
         parameters: [{ name: 'repo', value: 'forbidden' }],
-        requestBody: { content: { 'application/json': { properties: [{ name: 'files', value: '[]' }, { name: 'count', value: '0' }] } } },
+        requestBody: {
+          content: {
+            'application/json': {
+              properties: [
+                { name: 'files', value: '[]' },
+                { name: 'count', value: '0' },
+              ],
+            },
+          },
+        },
       }),
     );
     expect(refused.response.httpStatusCode).toBe(403);
@@ -124,9 +155,13 @@ describe('createActionGroupHandler', () => {
   });
 
   it('refuses to build when a schema operation has no handler', () => {
-    expect(() => createActionGroupHandler({ documents: [doc], logger: silentLogger(), operations: { putFiles: async () => ({}) } })).toThrow(
-      'operation boom (GET /boom) has no handler',
-    );
+    expect(() =>
+      createActionGroupHandler({
+        documents: [doc],
+        logger: silentLogger(),
+        operations: { putFiles: async () => ({}) },
+      }),
+    ).toThrow('operation boom (GET /boom) has no handler');
   });
 });
 

@@ -17,9 +17,17 @@ describe('EnvReader', () => {
   });
 
   it.each([
-    ['a missing variable', (e: EnvReader) => e.string('TABLE_NAME'), 'missing required environment variable TABLE_NAME'],
+    [
+      'a missing variable',
+      (e: EnvReader) => e.string('TABLE_NAME'),
+      'missing required environment variable TABLE_NAME',
+    ],
     ['a non-integer', (e: EnvReader) => e.int('F'), 'environment variable F must be an integer, got "1.5"'],
-    ['an integer out of range', (e: EnvReader) => e.int('N', undefined, { max: 10 }), 'environment variable N must be <= 10'],
+    [
+      'an integer out of range',
+      (e: EnvReader) => e.int('N', undefined, { max: 10 }),
+      'environment variable N must be <= 10',
+    ],
     ['a bad boolean', (e: EnvReader) => e.bool('A'), 'environment variable A must be true or false, got "x"'],
     ['a value outside the set', (e: EnvReader) => e.oneOf('A', ['y', 'z']), 'must be one of y, z'],
     ['bad JSON', (e: EnvReader) => e.json('A', {}), 'environment variable A must be valid JSON'],

@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ApprovalDecision,
   ApprovalStore,
@@ -11,7 +12,6 @@ import {
   TimelineRepository,
 } from '@enterprise-agents/core';
 import { type LocalDynamo, startDynamo } from '@enterprise-agents/core/testing';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 
 let dynamo: LocalDynamo;
 let n = 0;
@@ -32,7 +32,9 @@ describe('DeliveryStore', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => store.claim('github', 'abc-123')));
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.claim('jira', 'abc-123')).toBe(true);
-    const item = await ref.client.send(new GetCommand({ TableName: ref.tableName, Key: { pk: 'DELIVERY#github#abc-123', sk: 'DELIVERY' } }));
+    const item = await ref.client.send(
+      new GetCommand({ TableName: ref.tableName, Key: { pk: 'DELIVERY#github#abc-123', sk: 'DELIVERY' } }),
+    );
     expect(item.Item?.ttl).toBe(Date.parse('2026-03-04T00:00:00Z') / 1000);
   });
 });
@@ -62,7 +64,10 @@ describe('ApprovalStore', () => {
     expect(winners).toHaveLength(1);
     const loser = decisions.find((d) => !d.won);
     expect(loser?.approval?.decidedBy).toBe(winners[0]?.approval.decidedBy);
-    expect(await store.decide('missing', ApprovalDecision.Approved, 'U1')).toEqual({ won: false, approval: undefined });
+    expect(await store.decide('missing', ApprovalDecision.Approved, 'U1')).toEqual({
+      won: false,
+      approval: undefined,
+    });
   });
 
   it('a new request replaces a decided one', async () => {
@@ -71,7 +76,12 @@ describe('ApprovalStore', () => {
     await store.decide('t1', ApprovalDecision.Approved, 'U1');
     await store.request({ taskId: 't1', runId: 2, taskToken: 'new' });
     await store.attachMessage('t1', 'C1', '123.456');
-    expect(await store.get('t1')).toMatchObject({ runId: 2, taskToken: 'new', channel: 'C1', messageTs: '123.456' });
+    expect(await store.get('t1')).toMatchObject({
+      runId: 2,
+      taskToken: 'new',
+      channel: 'C1',
+      messageTs: '123.456',
+    });
     expect((await store.get('t1'))?.decision).toBeUndefined();
   });
 });
@@ -93,8 +103,16 @@ describe('CiWaitStore', () => {
 describe('ThreadStore', () => {
   it('keeps the first thread of a task', async () => {
     const store = new ThreadStore(await table());
-    expect(await store.putIfAbsent({ taskId: 't1', channel: 'C1', threadTs: '1.1' })).toEqual({ taskId: 't1', channel: 'C1', threadTs: '1.1' });
-    expect(await store.putIfAbsent({ taskId: 't1', channel: 'C2', threadTs: '2.2' })).toEqual({ taskId: 't1', channel: 'C1', threadTs: '1.1' });
+    expect(await store.putIfAbsent({ taskId: 't1', channel: 'C1', threadTs: '1.1' })).toEqual({
+      taskId: 't1',
+      channel: 'C1',
+      threadTs: '1.1',
+    });
+    expect(await store.putIfAbsent({ taskId: 't1', channel: 'C2', threadTs: '2.2' })).toEqual({
+      taskId: 't1',
+      channel: 'C1',
+      threadTs: '1.1',
+    });
     expect(await store.get('t2')).toBeUndefined();
   });
 });
@@ -104,7 +122,12 @@ describe('CostStore', () => {
     const ref = await table();
     const clock = new FixedClock(new Date('2026-05-02T10:00:00Z'));
     const tasks = new TaskRepository(ref, clock);
-    const created = await tasks.createIfNoActive({ source: TaskSource.Jira, externalKey: 'C-1', title: 't', context: { key: 'C-1', title: 't' } });
+    const created = await tasks.createIfNoActive({
+      source: TaskSource.Jira,
+      externalKey: 'C-1',
+      title: 't',
+      context: { key: 'C-1', title: 't' },
+    });
     if (!created.created) throw new Error('unreachable');
     const costs = new CostStore(ref, clock);
     const id = created.task.taskId;
@@ -114,7 +137,13 @@ describe('CostStore', () => {
     const totals = await costs.record({ ...base, agent: 'planning', usd: 0.5 });
     expect(totals).toEqual({ taskTotalUsd: 0.75, dayTotalUsd: 0.75 });
     expect((await tasks.get(id))?.costUsd).toBe(0.75);
-    expect(await costs.daily('2026-05-02')).toEqual({ date: '2026-05-02', usd: 0.75, inputTokens: 2000, outputTokens: 200, invocations: 2 });
+    expect(await costs.daily('2026-05-02')).toEqual({
+      date: '2026-05-02',
+      usd: 0.75,
+      inputTokens: 2000,
+      outputTokens: 200,
+      invocations: 2,
+    });
     expect((await costs.forTask(id)).map((c) => c.agent)).toEqual(['discovery', 'planning']);
     const days = await costs.lastDays(2);
     expect(days.map((d) => [d.date, d.usd])).toEqual([

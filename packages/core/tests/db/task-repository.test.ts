@@ -1,4 +1,11 @@
-import { ConflictError, FixedClock, RunKind, TaskRepository, TaskSource, TaskStatus } from '@enterprise-agents/core';
+import {
+  ConflictError,
+  FixedClock,
+  RunKind,
+  TaskRepository,
+  TaskSource,
+  TaskStatus,
+} from '@enterprise-agents/core';
 import { type LocalDynamo, startDynamo } from '@enterprise-agents/core/testing';
 
 let dynamo: LocalDynamo;
@@ -27,15 +34,23 @@ describe('TaskRepository.createIfNoActive', () => {
     const first = await repo.createIfNoActive(jiraTask());
     expect(first.created).toBe(true);
     const second = await repo.createIfNoActive(jiraTask());
-    expect(second).toEqual({ created: false, existing: expect.objectContaining({ status: TaskStatus.Queued }) });
+    expect(second).toEqual({
+      created: false,
+      existing: expect.objectContaining({ status: TaskStatus.Queued }),
+    });
     if (!first.created || second.created) throw new Error('unreachable');
     expect(second.existing.taskId).toBe(first.task.taskId);
-    expect(await repo.findByExternalKey(TaskSource.Jira, 'PAY-1')).toMatchObject({ taskId: first.task.taskId, runId: 1 });
+    expect(await repo.findByExternalKey(TaskSource.Jira, 'PAY-1')).toMatchObject({
+      taskId: first.task.taskId,
+      runId: 1,
+    });
   });
 
   it('lets exactly one of many concurrent creations win', async () => {
     const repo = await newRepo();
-    const results = await Promise.all(Array.from({ length: 8 }, () => repo.createIfNoActive(jiraTask('RACE-1'))));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => repo.createIfNoActive(jiraTask('RACE-1'))),
+    );
     expect(results.filter((r) => r.created)).toHaveLength(1);
   });
 
@@ -82,10 +97,12 @@ describe('TaskRepository transitions', () => {
     const created = await repo.createIfNoActive(jiraTask('T-1'));
     if (!created.created) throw new Error('unreachable');
     const id = created.task.taskId;
-    await expect(repo.transition(id, TaskStatus.Executing, { from: [TaskStatus.AwaitingApproval] })).rejects.toBeInstanceOf(
-      ConflictError,
-    );
-    const planned = await repo.transition(id, TaskStatus.Planning, { patch: { repo: 'acme/app', branch: 'agent/T-1-x', prNumber: 3 } });
+    await expect(
+      repo.transition(id, TaskStatus.Executing, { from: [TaskStatus.AwaitingApproval] }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    const planned = await repo.transition(id, TaskStatus.Planning, {
+      patch: { repo: 'acme/app', branch: 'agent/T-1-x', prNumber: 3 },
+    });
     expect(planned).toMatchObject({ status: TaskStatus.Planning, repo: 'acme/app', prNumber: 3 });
     expect((await repo.listByStatus(TaskStatus.Planning)).map((t) => t.taskId)).toEqual([id]);
     expect(await repo.listByStatus(TaskStatus.Queued)).toEqual([]);
@@ -104,7 +121,12 @@ describe('TaskRepository transitions', () => {
     await expect(repo.requestRun(id, RunKind.Revise)).rejects.toBeInstanceOf(ConflictError);
     await repo.transition(id, TaskStatus.Completed);
     const rerun = await repo.requestRun(id, RunKind.Revise, { author: 'octocat', text: 'rename the flag' });
-    expect(rerun).toMatchObject({ status: TaskStatus.Queued, runId: 2, runKind: RunKind.Revise, attempts: 0 });
+    expect(rerun).toMatchObject({
+      status: TaskStatus.Queued,
+      runId: 2,
+      runKind: RunKind.Revise,
+      attempts: 0,
+    });
     expect(rerun.context.feedback).toEqual({ author: 'octocat', text: 'rename the flag' });
     const claimed = await repo.claim(id, 2, 'arn:exec:2');
     expect(claimed.status).toBe(TaskStatus.Executing);

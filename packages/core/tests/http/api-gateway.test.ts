@@ -32,11 +32,15 @@ describe('headers and parsing', () => {
   });
 
   it('accepts JSON content types and refuses others with what to configure', () => {
-    expect(() => assertJsonContentType({ headers: { 'content-type': 'application/json; charset=utf-8' } }, 'GitHub')).not.toThrow();
-    expect(() => assertJsonContentType({ headers: { 'content-type': 'application/vnd.api+json' } }, 'GitHub')).not.toThrow();
-    expect(() => assertJsonContentType({ headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 'GitHub')).toThrow(
-      /configure the GitHub webhook to send JSON/,
-    );
+    expect(() =>
+      assertJsonContentType({ headers: { 'content-type': 'application/json; charset=utf-8' } }, 'GitHub'),
+    ).not.toThrow();
+    expect(() =>
+      assertJsonContentType({ headers: { 'content-type': 'application/vnd.api+json' } }, 'GitHub'),
+    ).not.toThrow();
+    expect(() =>
+      assertJsonContentType({ headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 'GitHub'),
+    ).toThrow(/configure the GitHub webhook to send JSON/);
     expect(() => assertJsonContentType({ headers: {} }, 'Jira')).toThrow(/got none/);
   });
 
@@ -70,7 +74,9 @@ describe('errorResponse', () => {
     const response = errorResponse(secretish, logger);
     expect(response.statusCode).toBe(500);
     expect(response.body).toBe(JSON.stringify({ error: 'internal error' }));
-    expect(errorResponse(new HttpError(503, 'upstream token abc leaked')).body).toBe(JSON.stringify({ error: 'internal error' }));
+    expect(errorResponse(new HttpError(503, 'upstream token abc leaked')).body).toBe(
+      JSON.stringify({ error: 'internal error' }),
+    );
     expect(lines()[0]).toMatchObject({ level: 'error', msg: 'unhandled error' });
   });
 });

@@ -7,7 +7,11 @@ describe('logger', () => {
     logger.info(
       {
         authorization: 'Bearer top',
-        headers: { authorization: 'Bearer abc', 'x-hub-signature-256': 'sha256=deadbeef', 'x-slack-signature': 'v0=1' },
+        headers: {
+          authorization: 'Bearer abc',
+          'x-hub-signature-256': 'sha256=deadbeef',
+          'x-slack-signature': 'v0=1',
+        },
         secret: { signingSecret: 's3cr3t', nested: { token: 'xoxb-1', privateKey: '-----BEGIN' } },
         taskToken: 'AAAA-token',
         keep: 'visible',
@@ -16,8 +20,15 @@ describe('logger', () => {
     );
     const line = lines()[0] ?? {};
     const text = JSON.stringify(line);
-    for (const leaked of ['Bearer', 'deadbeef', 'v0=1', 's3cr3t', 'xoxb-1', 'BEGIN', 'AAAA-token']) expect(text).not.toContain(leaked);
-    expect(line).toMatchObject({ service: 'svc', keep: 'visible', msg: 'hello', level: 'info', taskToken: '[redacted]' });
+    for (const leaked of ['Bearer', 'deadbeef', 'v0=1', 's3cr3t', 'xoxb-1', 'BEGIN', 'AAAA-token'])
+      expect(text).not.toContain(leaked);
+    expect(line).toMatchObject({
+      service: 'svc',
+      keep: 'visible',
+      msg: 'hello',
+      level: 'info',
+      taskToken: '[redacted]',
+    });
   });
 
   it('stamps correlation ids on child loggers', () => {

@@ -7,8 +7,8 @@ import {
   type GitHubPort,
   REJECTED_ERROR,
   RunKind,
-  resolveCiWaits,
   rerunTask,
+  resolveCiWaits,
   startTask,
   stopTask,
   TaskRepository,
@@ -55,7 +55,16 @@ const setup = async () => {
     executions: new RecordingExecutions(),
     github: new StubGitHub(),
   };
-  const started = await startTask(deps, { source: TaskSource.Jira, externalKey: 'UC-1', title: 'Do it', context: { key: 'UC-1', title: 'Do it' } }, 'jira');
+  const started = await startTask(
+    deps,
+    {
+      source: TaskSource.Jira,
+      externalKey: 'UC-1',
+      title: 'Do it',
+      context: { key: 'UC-1', title: 'Do it' },
+    },
+    'jira',
+  );
   return { ...deps, task: started.task };
 };
 
@@ -69,8 +78,14 @@ afterAll(async () => {
 describe('startTask', () => {
   it('publishes once and reports the active task to a second trigger', async () => {
     const deps = await setup();
-    expect(deps.publisher.events).toEqual([{ taskId: deps.task.taskId, runId: 1, source: 'jira', kind: 'new' }]);
-    const again = await startTask(deps, { source: TaskSource.Jira, externalKey: 'UC-1', title: 'x', context: { key: 'UC-1', title: 'x' } }, 'jira');
+    expect(deps.publisher.events).toEqual([
+      { taskId: deps.task.taskId, runId: 1, source: 'jira', kind: 'new' },
+    ]);
+    const again = await startTask(
+      deps,
+      { source: TaskSource.Jira, externalKey: 'UC-1', title: 'x', context: { key: 'UC-1', title: 'x' } },
+      'jira',
+    );
     expect(again.status).toBe('in-progress');
     expect(deps.publisher.events).toHaveLength(1);
     expect((await deps.timeline.list(deps.task.taskId)).map((e) => e.type)).toEqual(['task.created']);
@@ -81,7 +96,9 @@ describe('decideApproval', () => {
   it('completes the token once; a second decision learns who decided', async () => {
     const deps = await setup();
     const id = deps.task.taskId;
-    expect(await decideApproval(deps, { taskId: id, decision: ApprovalDecision.Approved, by: 'U1', via: 'slack' })).toEqual({
+    expect(
+      await decideApproval(deps, { taskId: id, decision: ApprovalDecision.Approved, by: 'U1', via: 'slack' }),
+    ).toEqual({
       status: 'not-awaiting',
       taskStatus: TaskStatus.Queued,
     });
@@ -89,7 +106,13 @@ describe('decideApproval', () => {
     await deps.approvals.request({ taskId: id, runId: 1, taskToken: 'tok-1' });
     const [a, b] = await Promise.all([
       decideApproval(deps, { taskId: id, decision: ApprovalDecision.Approved, by: 'U1', via: 'slack' }),
-      decideApproval(deps, { taskId: id, decision: ApprovalDecision.Rejected, by: 'octocat', via: 'github', reason: 'no' }),
+      decideApproval(deps, {
+        taskId: id,
+        decision: ApprovalDecision.Rejected,
+        by: 'octocat',
+        via: 'github',
+        reason: 'no',
+      }),
     ]);
     expect([a.status, b.status].sort()).toEqual(['already-decided', 'decided']);
     expect(deps.callback.successes.length + deps.callback.failures.length).toBe(1);
@@ -102,8 +125,16 @@ describe('decideApproval', () => {
     const id = deps.task.taskId;
     await deps.tasks.transition(id, TaskStatus.AwaitingApproval);
     await deps.approvals.request({ taskId: id, runId: 1, taskToken: 'tok-2' });
-    await decideApproval(deps, { taskId: id, decision: ApprovalDecision.Rejected, by: 'U9', via: 'slack', reason: 'wrong repo' });
-    expect(deps.callback.failures).toEqual([{ taskToken: 'tok-2', error: REJECTED_ERROR, cause: 'wrong repo' }]);
+    await decideApproval(deps, {
+      taskId: id,
+      decision: ApprovalDecision.Rejected,
+      by: 'U9',
+      via: 'slack',
+      reason: 'wrong repo',
+    });
+    expect(deps.callback.failures).toEqual([
+      { taskToken: 'tok-2', error: REJECTED_ERROR, cause: 'wrong repo' },
+    ]);
   });
 });
 
@@ -119,7 +150,10 @@ describe('resolveCiWaits', () => {
     ];
     expect(await resolveCiWaits(deps, 'acme/app', 'sha1')).toEqual({ status: 'pending', runs: 2 });
     deps.github.runs[1] = { id: 2, name: 'lint', status: 'completed', conclusion: 'failure' };
-    const [first, second] = await Promise.all([resolveCiWaits(deps, 'acme/app', 'sha1'), resolveCiWaits(deps, 'acme/app', 'sha1')]);
+    const [first, second] = await Promise.all([
+      resolveCiWaits(deps, 'acme/app', 'sha1'),
+      resolveCiWaits(deps, 'acme/app', 'sha1'),
+    ]);
     const resumed = [first, second].flatMap((r) => (r.status === 'resolved' ? r.resumed : []));
     expect(resumed).toEqual([id]);
     expect(deps.callback.successes).toHaveLength(1);
@@ -139,12 +173,20 @@ describe('rerunTask and stopTask', () => {
     const fb = { author: 'octocat', text: 'use the new API' };
     expect((await rerunTask(deps, deps.task, RunKind.Revise, fb)).status).toBe('busy');
     await deps.tasks.claim(deps.task.taskId, 1, 'arn:exec:1');
-    const stopped = await stopTask(deps, (await deps.tasks.get(deps.task.taskId))!, { by: 'U1', reason: 'not needed' });
+    const stopped = await stopTask(deps, (await deps.tasks.get(deps.task.taskId))!, {
+      by: 'U1',
+      reason: 'not needed',
+    });
     expect(stopped.status).toBe('stopped');
     expect(deps.executions.stopped).toEqual([{ executionArn: 'arn:exec:1', reason: 'not needed' }]);
     expect((await stopTask(deps, stopped.task, { by: 'U1', reason: 'again' })).status).toBe('not-active');
     const rerun = await rerunTask(deps, stopped.task, RunKind.Revise, fb);
     expect(rerun).toMatchObject({ status: 'started', task: { runId: 2, status: TaskStatus.Queued } });
-    expect(deps.publisher.events.at(-1)).toEqual({ taskId: deps.task.taskId, runId: 2, source: 'jira', kind: 'revise' });
+    expect(deps.publisher.events.at(-1)).toEqual({
+      taskId: deps.task.taskId,
+      runId: 2,
+      source: 'jira',
+      kind: 'revise',
+    });
   });
 });

@@ -86,21 +86,28 @@ export const startHttpServer = async (
       const methodsForPath = Object.keys(routes).filter((key) => key.endsWith(` ${event.rawPath}`));
       let result: HttpResult;
       if (handler !== undefined) result = await handler(event);
-      else if (methodsForPath.length > 0) result = { statusCode: 405, body: JSON.stringify({ error: 'method not allowed' }) };
+      else if (methodsForPath.length > 0)
+        result = { statusCode: 405, body: JSON.stringify({ error: 'method not allowed' }) };
       else result = { statusCode: 404, body: JSON.stringify({ message: 'Not Found' }) };
       status = result.statusCode ?? 200;
       const headers = { 'content-type': 'application/json', ...(result.headers ?? {}) };
       response.writeHead(status, headers as Record<string, string>);
-      response.end(result.isBase64Encoded === true ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+      response.end(
+        result.isBase64Encoded === true ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''),
+      );
     } catch (error) {
       status = (error as { status?: number }).status ?? 500;
       response.writeHead(status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ message: status === 413 ? 'Request Entity Too Large' : 'Internal Server Error' }));
+      response.end(
+        JSON.stringify({ message: status === 413 ? 'Request Entity Too Large' : 'Internal Server Error' }),
+      );
     } finally {
       options.onRequest?.(`${request.method} ${request.url} -> ${status} (${Date.now() - started} ms)`);
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

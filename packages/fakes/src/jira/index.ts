@@ -49,8 +49,8 @@ export interface JiraFake {
   seedIssue(input: SeedIssueInput): FakeJiraIssue;
   /** The next `count` requests get 429 with `Retry-After: retryAfter` seconds. */
   throttle(count: number, retryAfter?: number): void;
-  /** The next `count` requests get 503 (transient outage). */
-  failNext(count: number, status?: number): void;
+  /** The next `count` requests (of `method`, when given) get `status` (default 503, a transient outage). */
+  failNext(count: number, status?: number, method?: string): void;
   close(): Promise<void>;
 }
 
@@ -92,7 +92,7 @@ export const startJiraFake = async (options: JiraFakeOptions = {}): Promise<Jira
     { id: '41', name: 'Done', category: 'done' },
   ];
   const requests: RecordedRequest[] = [];
-  const faults: { remaining: number; status: number; headers: Record<string, string> }[] = [];
+  const faults: { remaining: number; status: number; headers: Record<string, string>; method?: string }[] = [];
   let nextId = 10_000;
   let baseUrl = '';
 
@@ -198,10 +198,10 @@ export const startJiraFake = async (options: JiraFakeOptions = {}): Promise<Jira
       req.status = status;
       return { status, body, headers };
     };
-    const fault = faults[0];
+    const fault = faults.find((f) => f.method === undefined || f.method === req.method);
     if (fault !== undefined) {
       fault.remaining -= 1;
-      if (fault.remaining <= 0) faults.shift();
+      if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
       return answer(fault.status, fault.status === 429 ? { errorMessages: ['Rate limit exceeded.'], errors: {} } : 'Service Unavailable', fault.headers);
     }
     if (req.headers.authorization !== expectedAuth) {
@@ -256,8 +256,8 @@ export const startJiraFake = async (options: JiraFakeOptions = {}): Promise<Jira
         headers: { 'retry-after': String(retryAfter), 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'ratelimit-reason': 'jira-quota-tenant-based' },
       });
     },
-    failNext(count, status = 503) {
-      faults.push({ remaining: count, status, headers: {} });
+    failNext(count, status = 503, method) {
+      faults.push({ remaining: count, status, headers: {}, ...(method === undefined ? {} : { method }) });
     },
     close: server.close,
   };

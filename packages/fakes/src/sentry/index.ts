@@ -39,6 +39,8 @@ export interface SentryFake {
   /** Issue id → events, oldest first (`latest` is the last). */
   events: Map<string, FakeSentryEvent[]>;
   requests: RecordedRequest[];
+  /** Largest page the issues list returns, whatever `limit` asks (Sentry: 100). */
+  maxPageSize: number;
   seedIssue(input: Partial<FakeSentryIssue> & { project: string; title: string }, events?: Partial<FakeSentryEvent>[]): FakeSentryIssue;
   /** The next `count` requests get 429 with `Retry-After`. */
   throttle(count: number, retryAfter?: number): void;
@@ -98,7 +100,7 @@ export const startSentryFake = async (options: SentryFakeOptions = {}): Promise<
         .filter((i) => statusFilter === undefined || i.status === statusFilter)
         .filter((i) => text === '' || i.title.toLowerCase().includes(text) || i.culprit.toLowerCase().includes(text))
         .sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : -1));
-      const limit = Math.min(Math.max(1, Number(req.query.limit ?? 100) || 100), 100);
+      const limit = Math.min(Math.max(1, Number(req.query.limit ?? 100) || 100), api.maxPageSize);
       const offset = Number((req.query.cursor ?? '0:0:0').split(':')[1] ?? 0) || 0;
       const page = matching.slice(offset, offset + limit);
       const self = `${baseUrl}${req.path}`;
@@ -160,8 +162,9 @@ export const startSentryFake = async (options: SentryFakeOptions = {}): Promise<
   });
   baseUrl = server.url;
 
-  return {
+  const api: SentryFake = {
     url: server.url,
+    maxPageSize: 100,
     org,
     projects,
     issues,
@@ -208,4 +211,5 @@ export const startSentryFake = async (options: SentryFakeOptions = {}): Promise<
     },
     close: server.close,
   };
+  return api;
 };

@@ -9,7 +9,7 @@ $(NODE_MODULES): package.json package-lock.json $(wildcard packages/*/package.js
 	npm ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: help install build package lint format typecheck unit test ci clean
+.PHONY: help install build package lint format typecheck unit test ci clean dev demo bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,15 @@ test: install ## The whole check: lint, typecheck, package, all tests
 	npm test
 
 ci: test ## What CI runs
+
+dev: install ## Run the whole system locally on 127.0.0.1:$${PORT:-3000} (embedded DynamoDB, sandbox APIs)
+	node scripts/local.mjs dev
+
+demo: install ## Drive one Jira ticket end to end on the local stack and print its timeline
+	node scripts/local.mjs demo
+
+bench: install ## Cold-start benchmark of the Slack handler variants (ratios against an empty baseline)
+	npm run bench
 
 clean: ## Remove build outputs
 	rm -rf dist coverage

@@ -69,8 +69,8 @@ describe('actionsInSource', () => {
       '}',
     ].join('\n');
     expect(callSitesInSource(source)).toEqual([
-      { action: 'states:SendTaskSuccess', method: 'succeed' },
-      { action: 'states:StopExecution', method: 'stop' },
+      { action: 'states:SendTaskSuccess', method: 'succeed', className: 'Adapter' },
+      { action: 'states:StopExecution', method: 'stop', className: 'Adapter' },
     ]);
   });
 

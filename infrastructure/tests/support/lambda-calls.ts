@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import ts from 'typescript';
 import { repoRoot } from './terraform-config';
 
 /** IAM action prefix per AWS SDK v3 package. */
@@ -63,30 +64,33 @@ export const lambdaPackages = (): LambdaPackage[] =>
 export interface CallSite {
   action: string;
   method: string | undefined;
+  /** The class the method belongs to. */
+  className?: string;
 }
 
 // A method definition of a class body (two-space indent, the project's format).
 const METHOD_DEF =
   /^ {2}(?:(?:public|private|protected|static|async|override|readonly)\s+)*([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\(/;
-const CLASS_START = /^(?:export\s+)?(?:abstract\s+)?class\s/;
+const CLASS_START = /^(?:export\s+)?(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)/;
 
-/** The enclosing class method of every line (undefined outside a class). */
-const methodPerLine = (lines: readonly string[]): (string | undefined)[] => {
-  let inClass = false;
-  let current: string | undefined;
+/** The enclosing class and method of every line (undefined outside a class). */
+const methodPerLine = (lines: readonly string[]): { className?: string; method?: string }[] => {
+  let className: string | undefined;
+  let method: string | undefined;
   return lines.map((line) => {
-    if (CLASS_START.test(line)) {
-      inClass = true;
-      current = undefined;
-    } else if (inClass && /^\}/.test(line)) {
-      inClass = false;
-      current = undefined;
-    } else if (inClass) {
+    const classMatch = CLASS_START.exec(line);
+    if (classMatch !== null) {
+      className = classMatch[1];
+      method = undefined;
+    } else if (className !== undefined && /^\}/.test(line)) {
+      className = undefined;
+      method = undefined;
+    } else if (className !== undefined) {
       const name = METHOD_DEF.exec(line)?.[1];
-      if (name !== undefined && name !== 'constructor') current = name;
-      else if (name === 'constructor') current = undefined;
+      if (name === 'constructor') method = undefined;
+      else if (name !== undefined) method = name;
     }
-    return current;
+    return className === undefined ? {} : { className, ...(method === undefined ? {} : { method }) };
   });
 };
 
@@ -111,7 +115,9 @@ export const callSitesInSource = (source: string): CallSite[] => {
       const action = ACTION_NAMES[`${service}:${operation}`] ?? `${service}:${operation}`;
       const use = new RegExp(`(?:new\\s+${local}\\s*\\(|(?<![\\w.])${local}\\s*\\()`);
       lines.forEach((line, i) => {
-        if (use.test(line)) sites.push({ action, method: methods[i] });
+        if (!use.test(line)) return;
+        const { className, method } = methods[i] ?? {};
+        sites.push({ action, method, ...(className === undefined ? {} : { className }) });
       });
     }
   }
@@ -148,21 +154,82 @@ export const bundledSources = async (pkg: LambdaPackage): Promise<string[]> => {
     .sort();
 };
 
+let program: ts.Program | undefined;
+
+/** One type-checked program over every Lambda entry point, built once per test run. */
+const typeProgram = (): ts.Program => {
+  program ??= ts.createProgram(
+    lambdaPackages().map((pkg) => pkg.entry),
+    {
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+      resolveJsonModule: true,
+      types: ['node'],
+    },
+  );
+  return program;
+};
+
+/** Method uses resolved by the type checker: `Class#method`, or `?#method` when any class's method could be meant. */
+const resolvedCallsIn = (files: readonly string[]): Set<string> => {
+  const prog = typeProgram();
+  const checker = prog.getTypeChecker();
+  const resolved = new Set<string>();
+  const visit = (node: ts.Node) => {
+    // Every `x.name`, called or not: a method passed as a callback is still called.
+    if (ts.isPropertyAccessExpression(node)) {
+      const name = node.name.text;
+      const symbol = checker.getSymbolAtLocation(node.name);
+      const declarations = symbol?.declarations ?? [];
+      if (declarations.length === 0) resolved.add(`?#${name}`);
+      for (const declaration of declarations) {
+        const owner = declaration.parent;
+        if (ts.isClassDeclaration(owner) && owner.name !== undefined)
+          resolved.add(`${owner.name.text}#${name}`);
+        // Through an interface (a port) any class with such a method may be behind it:
+        // TypeScript is structural, and classes rarely say `implements`.
+        else resolved.add(`?#${name}`);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const file of files) {
+    const source = prog.getSourceFile(join(repoRoot, file));
+    if (source !== undefined) visit(source);
+  }
+  return resolved;
+};
+
 /**
  * IAM actions a Lambda package's code calls, each with the places that call it.
- * A call inside a class method counts only when some bundled file calls that
- * method (`.name(`): a shared adapter bundled for one method does not grant
- * its others. Outside classes, a bundled file's calls all count.
+ * A call inside a class method counts only when the bundle constructs that class
+ * (`new Name(`) and the type checker resolves some call in the bundle to that
+ * method; a call through an interface (a port) or one the checker cannot resolve
+ * counts for every method of that name, since TypeScript typing is structural. So a shared
+ * adapter bundled for one method does not grant its others, and a class esbuild
+ * kept but nobody constructs grants nothing. Outside classes, calls always count.
+ * Every uncertainty errs towards granting more, never towards a missing grant.
  */
 export const actionsCalledBy = async (pkg: LambdaPackage): Promise<Map<string, string[]>> => {
   const files = await bundledSources(pkg);
   const sources = files.map((file) => readFileSync(join(repoRoot, file), 'utf8'));
   const everything = sources.join('\n');
+  const resolved = resolvedCallsIn(files);
+  const isCalled = (className: string, method: string) =>
+    resolved.has(`${className}#${method}`) || resolved.has(`?#${method}`);
   const calls = new Map<string, string[]>();
   files.forEach((file, i) => {
-    for (const site of callSitesInSource(sources[i] ?? '')) {
-      if (site.method !== undefined && !new RegExp(`\\.${site.method}\\s*\\(`).test(everything)) continue;
-      const where = site.method === undefined ? file : `${file} (${site.method})`;
+    const source = sources[i] ?? '';
+    for (const site of callSitesInSource(source)) {
+      if (site.className !== undefined) {
+        if (!new RegExp(`\\bnew\\s+${site.className}\\s*\\(`).test(everything)) continue;
+        if (site.method !== undefined && !isCalled(site.className, site.method)) continue;
+      }
+      const where = site.method === undefined ? file : `${file} (${site.className}#${site.method})`;
       const known = calls.get(site.action) ?? [];
       if (!known.includes(where)) calls.set(site.action, [...known, where]);
     }

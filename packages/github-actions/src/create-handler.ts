@@ -34,7 +34,10 @@ const mapUpstream = (operationId: string, error: unknown): never => {
       throw new ActionError(404, `${operationId}: not found on GitHub; check repo, branch, path and ids`);
     }
     if (error.status === 409 || error.status === 422) {
-      throw new ActionError(409, `${operationId}: GitHub refused: ${error.message.replace(/^github answered \d+: /, '')}`);
+      throw new ActionError(
+        409,
+        `${operationId}: GitHub refused: ${error.message.replace(/^github answered \d+: /, '')}`,
+      );
     }
     if (error.status === 429 || (error.status === 403 && /rate limit/i.test(error.message))) {
       throw new ActionError(429, `${operationId}: GitHub rate limit reached; wait a minute before retrying`);
@@ -44,7 +47,10 @@ const mapUpstream = (operationId: string, error: unknown): never => {
 };
 
 const guarded =
-  <A>(operationId: string, fn: (args: A, ctx: Parameters<OperationHandler>[1]) => Promise<unknown>): OperationHandler =>
+  <A>(
+    operationId: string,
+    fn: (args: A, ctx: Parameters<OperationHandler>[1]) => Promise<unknown>,
+  ): OperationHandler =>
   async (args, ctx) => {
     try {
       return await fn(args as A, ctx);
@@ -54,10 +60,14 @@ const guarded =
   };
 
 /** Operation id → implementation: the set the contract test compares with the schemas. */
-export const githubOperations = (deps: Omit<GitHubActionsDeps, 'ciWait' | 'logger'>): Record<string, OperationHandler> => {
+export const githubOperations = (
+  deps: Omit<GitHubActionsDeps, 'ciWait' | 'logger'>,
+): Record<string, OperationHandler> => {
   const d = { host: deps.host, guardrails: deps.guardrails, audit: deps.audit };
   return {
-    searchCode: guarded('searchCode', (a: Parameters<typeof discovery.searchCode>[1]) => discovery.searchCode(d, a)),
+    searchCode: guarded('searchCode', (a: Parameters<typeof discovery.searchCode>[1]) =>
+      discovery.searchCode(d, a),
+    ),
     listRepositories: guarded('listRepositories', (a: Parameters<typeof discovery.listRepositories>[1]) =>
       discovery.listRepositories(d, a),
     ),
@@ -65,8 +75,9 @@ export const githubOperations = (deps: Omit<GitHubActionsDeps, 'ciWait' | 'logge
       discovery.getRepositoryTree(d, a),
     ),
     getFile: guarded('getFile', (a: Parameters<typeof discovery.getFile>[1]) => discovery.getFile(d, a)),
-    getAgentInstructions: guarded('getAgentInstructions', (a: Parameters<typeof discovery.getAgentInstructions>[1]) =>
-      discovery.getAgentInstructions(d, a),
+    getAgentInstructions: guarded(
+      'getAgentInstructions',
+      (a: Parameters<typeof discovery.getAgentInstructions>[1]) => discovery.getAgentInstructions(d, a),
     ),
     createBranch: guarded('createBranch', (a: Parameters<typeof planning.createBranch>[1], ctx) =>
       planning.createBranch(d, a, ctx),
@@ -74,25 +85,31 @@ export const githubOperations = (deps: Omit<GitHubActionsDeps, 'ciWait' | 'logge
     commitFiles: guarded('commitFiles', (a: Parameters<typeof planning.commitFiles>[1], ctx) =>
       planning.commitFiles(d, a, ctx),
     ),
-    putFile: guarded('putFile', (a: Parameters<typeof planning.putFile>[1], ctx) => planning.putFile(d, a, ctx)),
+    putFile: guarded('putFile', (a: Parameters<typeof planning.putFile>[1], ctx) =>
+      planning.putFile(d, a, ctx),
+    ),
     createDraftPullRequest: guarded(
       'createDraftPullRequest',
-      (a: Parameters<typeof planning.createDraftPullRequest>[1], ctx) => planning.createDraftPullRequest(d, a, ctx),
+      (a: Parameters<typeof planning.createDraftPullRequest>[1], ctx) =>
+        planning.createDraftPullRequest(d, a, ctx),
     ),
     commentOnPullRequest: guarded(
       'commentOnPullRequest',
-      (a: Parameters<typeof planning.commentOnPullRequest>[1], ctx) => planning.commentOnPullRequest(d, a, ctx),
+      (a: Parameters<typeof planning.commentOnPullRequest>[1], ctx) =>
+        planning.commentOnPullRequest(d, a, ctx),
     ),
-    getPullRequestStatus: guarded('getPullRequestStatus', (a: Parameters<typeof planning.getPullRequestStatus>[1]) =>
-      planning.getPullRequestStatus(d, a),
+    getPullRequestStatus: guarded(
+      'getPullRequestStatus',
+      (a: Parameters<typeof planning.getPullRequestStatus>[1]) => planning.getPullRequestStatus(d, a),
     ),
     listWorkflowRuns: guarded('listWorkflowRuns', (a: Parameters<typeof ci.listWorkflowRuns>[1]) =>
       ci.listWorkflowRuns(d, a),
     ),
     listJobs: guarded('listJobs', (a: Parameters<typeof ci.listJobs>[1]) => ci.listJobs(d, a)),
     getJobLog: guarded('getJobLog', (a: Parameters<typeof ci.getJobLog>[1]) => ci.getJobLog(d, a)),
-    getCheckRunAnnotations: guarded('getCheckRunAnnotations', (a: Parameters<typeof ci.getCheckRunAnnotations>[1]) =>
-      ci.getCheckRunAnnotations(d, a),
+    getCheckRunAnnotations: guarded(
+      'getCheckRunAnnotations',
+      (a: Parameters<typeof ci.getCheckRunAnnotations>[1]) => ci.getCheckRunAnnotations(d, a),
     ),
   };
 };
@@ -121,7 +138,10 @@ export const createHandler = (deps: GitHubActionsDeps) => {
     if (isObject(event) && event.action === 'registerCiWait') {
       const input = parseRegisterCiWait(event);
       const result = await registerCiWait(deps.ciWait, input);
-      deps.logger.info({ taskId: input.taskId, repo: input.repo, sha: input.headSha, resolved: result.resolved }, 'ci wait registered');
+      deps.logger.info(
+        { taskId: input.taskId, repo: input.repo, sha: input.headSha, resolved: result.resolved },
+        'ci wait registered',
+      );
       return result;
     }
     const action = isObject(event) ? String(event.action ?? '') : typeof event;

@@ -1,6 +1,11 @@
 export { type GitHubClient, OctokitRepoHost } from './adapters/octokit-repo-host';
 export { type GitHubActionsConfig, parseGitHubSecret, readConfig } from './config';
-export { createHandler, type GitHubActionsDeps, type GitHubActionsEvent, githubOperations } from './create-handler';
+export {
+  createHandler,
+  type GitHubActionsDeps,
+  type GitHubActionsEvent,
+  githubOperations,
+} from './create-handler';
 export { latestRuns } from './domain/ci';
 export { AGENT_INSTRUCTION_FILES } from './domain/discovery';
 export {

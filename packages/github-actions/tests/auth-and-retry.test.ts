@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type GitHubFake, startGitHubFake } from '@enterprise-agents/fakes/github';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { bedrockEvent, type Harness, startHarness } from './helpers';
 
 describe('GitHub App authentication against the fake', () => {
@@ -10,7 +10,10 @@ describe('GitHub App authentication against the fake', () => {
 
   beforeAll(async () => {
     fake = await startGitHubFake({ tokens: [] });
-    fake.state.apps.set('12345', { publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(), installations: new Set(['777']) });
+    fake.state.apps.set('12345', {
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      installations: new Set(['777']),
+    });
     fake.state.seedRepo({ fullName: 'acme/app' });
   });
   afterAll(async () => {
@@ -18,7 +21,10 @@ describe('GitHub App authentication against the fake', () => {
   });
 
   it('exchanges a verified RS256 JWT for an installation token and uses it', async () => {
-    const h = await startHarness({ fake, auth: { type: 'app', appId: '12345', privateKey: pem, installationId: '777' } });
+    const h = await startHarness({
+      fake,
+      auth: { type: 'app', appId: '12345', privateKey: pem, installationId: '777' },
+    });
     try {
       const res = await h.call('getRepositoryTree', { repo: 'acme/app' });
       expect(res.status).toBe(200);
@@ -37,12 +43,19 @@ describe('GitHub App authentication against the fake', () => {
   });
 
   it('fails closed with a generic 502 when the App key is wrong, leaking nothing', async () => {
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const h = await startHarness({ fake, auth: { type: 'app', appId: '12345', privateKey: other, installationId: '777' } });
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    const h = await startHarness({
+      fake,
+      auth: { type: 'app', appId: '12345', privateKey: other, installationId: '777' },
+    });
     try {
       const res = await h.call('getRepositoryTree', { repo: 'acme/app' });
       expect(res.status).toBe(502);
-      expect(res.body).toEqual({ error: 'getRepositoryTree failed upstream; retry later or continue without it' });
+      expect(res.body).toEqual({
+        error: 'getRepositoryTree failed upstream; retry later or continue without it',
+      });
       expect(fake.requestsTo('POST', '/app/installations/777/access_tokens').at(-1)?.status).toBe(401);
     } finally {
       await h.dynamo.stop();
@@ -117,13 +130,21 @@ describe('event routing', () => {
     const res = await h.handler(event);
     expect(res).toMatchObject({
       messageVersion: '1.0',
-      response: { actionGroup: 'github-discovery', apiPath: '/github/repos/tree', httpMethod: 'GET', httpStatusCode: 200 },
+      response: {
+        actionGroup: 'github-discovery',
+        apiPath: '/github/repos/tree',
+        httpMethod: 'GET',
+        httpStatusCode: 200,
+      },
       sessionAttributes: { taskId: 't-9', other: 'x' },
       promptSessionAttributes: {},
     });
   });
 
-  it.each([[{}], [{ action: 'somethingElse' }], [null], ['text']])('throws a clear error for %p', async (event) => {
-    await expect(h.handler(event)).rejects.toThrow(/unsupported event/);
-  });
+  it.each([[{}], [{ action: 'somethingElse' }], [null], ['text']])(
+    'throws a clear error for %p',
+    async (event) => {
+      await expect(h.handler(event)).rejects.toThrow(/unsupported event/);
+    },
+  );
 });

@@ -20,9 +20,23 @@ describe('CI tools against the GitHub fake', () => {
     h = await startHarness();
     h.fake.state.seedRepo({ fullName: 'acme/app' });
     sha = h.fake.state.headOf('acme/app', 'main') as string;
-    h.fake.state.addWorkflowRun({ repo: 'acme/app', headSha: sha, name: 'Lint', workflowId: 1, conclusion: 'success', jobs: [{ name: 'lint' }] });
+    h.fake.state.addWorkflowRun({
+      repo: 'acme/app',
+      headSha: sha,
+      name: 'Lint',
+      workflowId: 1,
+      conclusion: 'success',
+      jobs: [{ name: 'lint' }],
+    });
     // Attempt 1 failed, attempt 2 failed too (the latest attempt is what counts).
-    h.fake.state.addWorkflowRun({ repo: 'acme/app', headSha: sha, name: 'Test', workflowId: 2, conclusion: 'failure', runAttempt: 1 });
+    h.fake.state.addWorkflowRun({
+      repo: 'acme/app',
+      headSha: sha,
+      name: 'Test',
+      workflowId: 2,
+      conclusion: 'failure',
+      runAttempt: 1,
+    });
     const { jobs } = h.fake.state.addWorkflowRun({
       repo: 'acme/app',
       headSha: sha,
@@ -41,9 +55,28 @@ describe('CI tools against the GitHub fake', () => {
           ],
           log: failingLog,
           annotations: [
-            { path: '.github', start_line: 1, end_line: 1, annotation_level: 'failure', message: 'Process completed with exit code 1.' },
-            { path: 'src/login.test.ts', start_line: 12, end_line: 12, annotation_level: 'failure', message: 'Expected: 401\nReceived: 500', title: 'login › rejects a bad password' },
-            { path: 'src/old.ts', start_line: 3, end_line: 4, annotation_level: 'warning', message: 'deprecated' },
+            {
+              path: '.github',
+              start_line: 1,
+              end_line: 1,
+              annotation_level: 'failure',
+              message: 'Process completed with exit code 1.',
+            },
+            {
+              path: 'src/login.test.ts',
+              start_line: 12,
+              end_line: 12,
+              annotation_level: 'failure',
+              message: 'Expected: 401\nReceived: 500',
+              title: 'login › rejects a bad password',
+            },
+            {
+              path: 'src/old.ts',
+              start_line: 3,
+              end_line: 4,
+              annotation_level: 'warning',
+              message: 'deprecated',
+            },
           ],
         },
       ],
@@ -60,7 +93,12 @@ describe('CI tools against the GitHub fake', () => {
     expect(body.state).toBe('failure');
     expect((body.runs as unknown[]).length).toBe(2);
     expect(body.failedJobs).toEqual([
-      expect.objectContaining({ jobId: failedJobId, name: 'unit tests', conclusion: 'failure', failedSteps: ['npm test'] }),
+      expect.objectContaining({
+        jobId: failedJobId,
+        name: 'unit tests',
+        conclusion: 'failure',
+        failedSteps: ['npm test'],
+      }),
     ]);
   });
 
@@ -71,15 +109,23 @@ describe('CI tools against the GitHub fake', () => {
   });
 
   it('returns the failing part of a job log through the logs redirect', async () => {
-    const { status, body } = await h.call('getJobLog', { repo: 'acme/app', jobId: failedJobId, maxChars: 1000 });
+    const { status, body } = await h.call('getJobLog', {
+      repo: 'acme/app',
+      jobId: failedJobId,
+      maxChars: 1000,
+    });
     expect(status).toBe(200);
     expect(body.failedSteps).toEqual(['npm test']);
-    expect(body.errors).toEqual(expect.arrayContaining(['FAIL src/login.test.ts', '##[error]Process completed with exit code 1.']));
+    expect(body.errors).toEqual(
+      expect.arrayContaining(['FAIL src/login.test.ts', '##[error]Process completed with exit code 1.']),
+    );
     expect(body.excerpt).toContain('Received: 500');
     expect(body.excerpt).toMatch(/earlier lines omitted/);
     expect(body.truncated).toBe(true);
     expect(String(body.excerpt).length).toBeLessThan(1100);
-    const logRequests = h.fake.requests.filter((r) => r.path.endsWith('/logs') || r.path.startsWith('/_fake/job-logs/'));
+    const logRequests = h.fake.requests.filter(
+      (r) => r.path.endsWith('/logs') || r.path.startsWith('/_fake/job-logs/'),
+    );
     expect(logRequests.map((r) => r.status)).toEqual([302, 200]);
   });
 
@@ -95,7 +141,11 @@ describe('CI tools against the GitHub fake', () => {
     const annotations = body.annotations as { level: string; path: string; line: number | string }[];
     expect(body.count).toBe(3);
     expect(annotations.map((a) => a.level)).toEqual(['failure', 'failure', 'warning']);
-    expect(annotations[1]).toMatchObject({ path: 'src/login.test.ts', line: 12, title: 'login › rejects a bad password' });
+    expect(annotations[1]).toMatchObject({
+      path: 'src/login.test.ts',
+      line: 12,
+      title: 'login › rejects a bad password',
+    });
     expect(annotations[2]?.line).toBe('3-4');
   });
 });

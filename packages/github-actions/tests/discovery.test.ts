@@ -20,7 +20,12 @@ describe('discovery tools against the GitHub fake', () => {
         'assets/logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1]),
       },
     });
-    h.fake.state.seedRepo({ fullName: 'acme/api', language: 'Go', pushedAt: '2024-05-01T00:00:00Z', files: { 'main.go': 'func checkPassword() {}\n' } });
+    h.fake.state.seedRepo({
+      fullName: 'acme/api',
+      language: 'Go',
+      pushedAt: '2024-05-01T00:00:00Z',
+      files: { 'main.go': 'func checkPassword() {}\n' },
+    });
     h.fake.state.seedRepo({ fullName: 'other/secret', files: { 'x.ts': 'checkPassword' } });
   });
   afterAll(async () => {
@@ -32,16 +37,27 @@ describe('discovery tools against the GitHub fake', () => {
     expect(status).toBe(200);
     const repos = body.repositories as { fullName: string; language: string; pushedAt: string }[];
     expect(repos.map((r) => r.fullName)).toEqual(['acme/app', 'acme/api']);
-    expect(repos[0]).toMatchObject({ language: 'TypeScript', pushedAt: '2024-06-01T00:00:00Z', defaultBranch: 'main' });
+    expect(repos[0]).toMatchObject({
+      language: 'TypeScript',
+      pushedAt: '2024-06-01T00:00:00Z',
+      defaultBranch: 'main',
+    });
   });
 
   it('follows Link pagination past archived repositories', async () => {
     const fake = h.fake;
     for (let i = 0; i < 35; i += 1) {
-      fake.state.seedRepo({ fullName: `acme/old-${i}`, archived: true, pushedAt: `2025-01-${String((i % 28) + 1).padStart(2, '0')}T00:00:00Z` });
+      fake.state.seedRepo({
+        fullName: `acme/old-${i}`,
+        archived: true,
+        pushedAt: `2025-01-${String((i % 28) + 1).padStart(2, '0')}T00:00:00Z`,
+      });
     }
     const { body } = await h.call('listRepositories', { limit: 2 });
-    expect((body.repositories as { fullName: string }[]).map((r) => r.fullName)).toEqual(['acme/app', 'acme/api']);
+    expect((body.repositories as { fullName: string }[]).map((r) => r.fullName)).toEqual([
+      'acme/app',
+      'acme/api',
+    ]);
     expect(fake.requestsTo('GET', '/orgs/acme/repos').some((r) => r.query.page === '2')).toBe(true);
     const withArchived = await h.call('listRepositories', { limit: 3, includeArchived: true });
     expect((withArchived.body.repositories as unknown[]).length).toBe(3);
@@ -52,7 +68,10 @@ describe('discovery tools against the GitHub fake', () => {
     expect(status).toBe(200);
     expect(body.query).toBe('checkPassword org:acme');
     const hits = body.hits as { repo: string; path: string }[];
-    expect(hits.map((x) => `${x.repo}:${x.path}`).sort()).toEqual(['acme/api:main.go', 'acme/app:src/login.ts']);
+    expect(hits.map((x) => `${x.repo}:${x.path}`).sort()).toEqual([
+      'acme/api:main.go',
+      'acme/app:src/login.ts',
+    ]);
     expect(h.fake.requestsTo('GET', '/search/code').at(-1)?.query.q).toBe('checkPassword org:acme');
   });
 
@@ -91,13 +110,21 @@ describe('discovery tools against the GitHub fake', () => {
 
   it('reads a file, capping large ones with a marker and paging by lines', async () => {
     const small = await h.call('getFile', { repo: 'acme/app', path: 'src/login.ts' });
-    expect(small.body).toMatchObject({ content: 'export const login = (user: string) => checkPassword(user);\n', totalLines: 2 });
+    expect(small.body).toMatchObject({
+      content: 'export const login = (user: string) => checkPassword(user);\n',
+      totalLines: 2,
+    });
     const big = await h.call('getFile', { repo: 'acme/app', path: 'src/big.ts' });
     expect(big.body.truncated).toBe(true);
     expect(big.body.content).toMatch(/\[… truncated: showed 10000 of \d+ characters\]$/);
     expect(big.body.note).toMatch(/continue with startLine=\d+/);
     expect(big.raw.response.responseBody['application/json'].body.length).toBeLessThan(20_000);
-    const page = await h.call('getFile', { repo: 'acme/app', path: 'src/big.ts', startLine: 2999, endLine: 3000 });
+    const page = await h.call('getFile', {
+      repo: 'acme/app',
+      path: 'src/big.ts',
+      startLine: 2999,
+      endLine: 3000,
+    });
     expect(page.body.content).toBe('export const line2998 = 2998;\nexport const line2999 = 2999;');
   });
 
@@ -119,7 +146,9 @@ describe('discovery tools against the GitHub fake', () => {
     expect(dir.body.error).toMatch(/directory; use getRepositoryTree/);
     expect((await h.call('getFile', { repo: 'acme/app', path: '../../etc/passwd' })).status).toBe(400);
     expect((await h.call('getFile', { repo: 'acme/app', path: 'assets/logo.png' })).body.binary).toBe(true);
-    expect((await h.call('getFile', { repo: 'acme/app', path: 'README.md', startLine: 50 })).status).toBe(400);
+    expect((await h.call('getFile', { repo: 'acme/app', path: 'README.md', startLine: 50 })).status).toBe(
+      400,
+    );
     const missingArg = await h.call('getFile', { repo: 'acme/app' });
     expect(missingArg.status).toBe(400);
     expect(missingArg.body.error).toMatch(/path/);

@@ -7,7 +7,12 @@ import {
   OctokitGitHub,
   TimelineRepository,
 } from '@enterprise-agents/core';
-import { type LocalDynamo, RecordingCallback, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
+import {
+  type LocalDynamo,
+  RecordingCallback,
+  silentLogger,
+  startDynamo,
+} from '@enterprise-agents/core/testing';
 import { type GitHubFake, startGitHubFake } from '@enterprise-agents/fakes/github';
 import { OctokitRepoHost } from '../src/adapters/octokit-repo-host';
 import { createHandler } from '../src/create-handler';
@@ -31,7 +36,8 @@ const routeOf = (operationId: string): { apiPath: string; httpMethod: string; ac
   for (const doc of GITHUB_ACTION_GROUPS) {
     for (const [apiPath, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
-        if (op.operationId === operationId) return { apiPath, httpMethod: method.toUpperCase(), actionGroup: doc.info.title };
+        if (op.operationId === operationId)
+          return { apiPath, httpMethod: method.toUpperCase(), actionGroup: doc.info.title };
       }
     }
   }
@@ -103,7 +109,12 @@ export const startHarness = async (
     host: new OctokitRepoHost(octokit),
     guardrails: guardrails(options.guardrails),
     audit: timeline,
-    ciWait: { ciWaits: new CiWaitStore(dynamo.table), github: new OctokitGitHub(octokit), callback, timeline },
+    ciWait: {
+      ciWaits: new CiWaitStore(dynamo.table),
+      github: new OctokitGitHub(octokit),
+      callback,
+      timeline,
+    },
     logger: silentLogger(),
   });
   return {

@@ -12,7 +12,11 @@ describe('write tools and their guardrails against the GitHub fake', () => {
     h = await startHarness();
     h.fake.state.seedRepo({
       fullName: 'acme/app',
-      files: { 'README.md': '# app\n', 'src/a.ts': 'export const a = 1;\n', '.github/workflows/ci.yml': 'on: push\n' },
+      files: {
+        'README.md': '# app\n',
+        'src/a.ts': 'export const a = 1;\n',
+        '.github/workflows/ci.yml': 'on: push\n',
+      },
     });
     // A repository whose default branch itself carries the agent prefix.
     h.fake.state.seedRepo({ fullName: 'acme/tricky', defaultBranch: 'agent/main', files: { 'x.md': 'x' } });
@@ -24,17 +28,29 @@ describe('write tools and their guardrails against the GitHub fake', () => {
 
   describe('createBranch', () => {
     it('creates an agent branch from the default branch and records it', async () => {
-      const { status, body } = await h.call('createBranch', { repo: 'acme/app', branch: 'agent/PROJ-1-login' });
+      const { status, body } = await h.call('createBranch', {
+        repo: 'acme/app',
+        branch: 'agent/PROJ-1-login',
+      });
       expect(status).toBe(200);
       expect(body).toMatchObject({ created: true, sha: h.fake.state.headOf('acme/app', 'main') });
-      expect(h.fake.state.headOf('acme/app', 'agent/PROJ-1-login')).toBe(h.fake.state.headOf('acme/app', 'main'));
+      expect(h.fake.state.headOf('acme/app', 'agent/PROJ-1-login')).toBe(
+        h.fake.state.headOf('acme/app', 'main'),
+      );
       const logged = (await events()).filter((e) => e.type === 'github.write');
-      expect(logged.at(-1)?.data).toMatchObject({ operation: 'createBranch', branch: 'agent/PROJ-1-login', repo: 'acme/app' });
+      expect(logged.at(-1)?.data).toMatchObject({
+        operation: 'createBranch',
+        branch: 'agent/PROJ-1-login',
+        repo: 'acme/app',
+      });
     });
 
     it('returns an existing branch unchanged on retry, without a second timeline entry', async () => {
       const before = (await events()).length;
-      const { status, body } = await h.call('createBranch', { repo: 'acme/app', branch: 'agent/PROJ-1-login' });
+      const { status, body } = await h.call('createBranch', {
+        repo: 'acme/app',
+        branch: 'agent/PROJ-1-login',
+      });
       expect(status).toBe(200);
       expect(body.created).toBe(false);
       expect((await events()).length).toBe(before);
@@ -91,7 +107,10 @@ describe('write tools and their guardrails against the GitHub fake', () => {
       expect(files.get('README.md')).toBe('# app\n');
       expect(h.fake.state.headOf('acme/app', 'main')).not.toBe(head);
       const logged = (await events()).filter((e) => e.data?.operation === 'commitFiles');
-      expect(logged.at(-1)?.data).toMatchObject({ sha: head, paths: ['src/login.ts', 'src/a.ts', 'tests/login.test.ts'] });
+      expect(logged.at(-1)?.data).toMatchObject({
+        sha: head,
+        paths: ['src/login.ts', 'src/a.ts', 'tests/login.test.ts'],
+      });
     });
 
     it('makes no empty commit when retried with the same content', async () => {
@@ -151,7 +170,15 @@ describe('write tools and their guardrails against the GitHub fake', () => {
       [{ files: [] }, 400],
       [{ files: Array.from({ length: 6 }, (_, i) => ({ path: `f${i}.txt`, content: 'x' })) }, 413],
       [{ files: [{ path: 'big.txt', content: 'x'.repeat(2_001) }] }, 413],
-      [{ files: [{ path: 'a.txt', content: '1' }, { path: 'A.txt', content: '2' }] }, 400],
+      [
+        {
+          files: [
+            { path: 'a.txt', content: '1' },
+            { path: 'A.txt', content: '2' },
+          ],
+        },
+        400,
+      ],
       [{ message: '   ' }, 400],
       [{ files: '[{path=a.txt, content=x}]' }, 400],
     ])('refuses %p with %p', async (override, status) => {
@@ -203,7 +230,12 @@ describe('write tools and their guardrails against the GitHub fake', () => {
         }
       });
       try {
-        const res = await h.call('commitFiles', { repo: 'acme/app', branch, message: 'm', files: [{ path: 'z.txt', content: 'z' }] });
+        const res = await h.call('commitFiles', {
+          repo: 'acme/app',
+          branch,
+          message: 'm',
+          files: [{ path: 'z.txt', content: 'z' }],
+        });
         expect(res.status).toBe(409);
         expect(fake.state.filesAt('acme/app', branch).has('z.txt')).toBe(false);
       } finally {
@@ -215,28 +247,82 @@ describe('write tools and their guardrails against the GitHub fake', () => {
   describe('putFile', () => {
     it('creates then updates one file, skipping identical content', async () => {
       const branch = 'agent/PROJ-1-login';
-      const created = await h.call('putFile', { repo: 'acme/app', branch, path: 'PLAN.md', content: '# Plan\n', message: 'Add plan' });
+      const created = await h.call('putFile', {
+        repo: 'acme/app',
+        branch,
+        path: 'PLAN.md',
+        content: '# Plan\n',
+        message: 'Add plan',
+      });
       expect(created.body).toMatchObject({ changed: true, created: true });
-      const updated = await h.call('putFile', { repo: 'acme/app', branch, path: 'PLAN.md', content: '# Plan v2\n', message: 'Update plan' });
+      const updated = await h.call('putFile', {
+        repo: 'acme/app',
+        branch,
+        path: 'PLAN.md',
+        content: '# Plan v2\n',
+        message: 'Update plan',
+      });
       expect(updated.body).toMatchObject({ changed: true, created: false });
       expect(h.fake.state.filesAt('acme/app', branch).get('PLAN.md')).toBe('# Plan v2\n');
-      const same = await h.call('putFile', { repo: 'acme/app', branch, path: 'PLAN.md', content: '# Plan v2\n', message: 'again' });
+      const same = await h.call('putFile', {
+        repo: 'acme/app',
+        branch,
+        path: 'PLAN.md',
+        content: '# Plan v2\n',
+        message: 'again',
+      });
       expect(same.body.changed).toBe(false);
-      expect((await h.call('putFile', { repo: 'acme/app', branch, path: '.github/workflows/ci.yml', content: 'x', message: 'x' })).status).toBe(403);
-      expect((await h.call('putFile', { repo: 'acme/app', branch: 'main', path: 'PLAN.md', content: 'x', message: 'x' })).status).toBe(403);
+      expect(
+        (
+          await h.call('putFile', {
+            repo: 'acme/app',
+            branch,
+            path: '.github/workflows/ci.yml',
+            content: 'x',
+            message: 'x',
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await h.call('putFile', {
+            repo: 'acme/app',
+            branch: 'main',
+            path: 'PLAN.md',
+            content: 'x',
+            message: 'x',
+          })
+        ).status,
+      ).toBe(403);
     });
   });
 
   describe('pull requests', () => {
     it('always opens drafts, and returns the open one on retry', async () => {
-      const first = await h.call('createDraftPullRequest', { repo: 'acme/app', head: 'agent/PROJ-1-login', title: 'PROJ-1 Login', body: 'Plan inside', draft: 'false' });
+      const first = await h.call('createDraftPullRequest', {
+        repo: 'acme/app',
+        head: 'agent/PROJ-1-login',
+        title: 'PROJ-1 Login',
+        body: 'Plan inside',
+        draft: 'false',
+      });
       // `draft` is not in the schema: the adapter refuses unknown arguments.
       expect(first.status).toBe(400);
-      const res = await h.call('createDraftPullRequest', { repo: 'acme/app', head: 'agent/PROJ-1-login', title: 'PROJ-1 Login', body: 'Plan inside' });
+      const res = await h.call('createDraftPullRequest', {
+        repo: 'acme/app',
+        head: 'agent/PROJ-1-login',
+        title: 'PROJ-1 Login',
+        body: 'Plan inside',
+      });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ created: true, draft: true, base: 'main', number: 1 });
-      expect((h.fake.requestsTo('POST', '/repos/acme/app/pulls')[0]?.body as { draft: boolean }).draft).toBe(true);
-      const again = await h.call('createDraftPullRequest', { repo: 'acme/app', head: 'agent/PROJ-1-login', title: 'PROJ-1 Login', body: 'Plan inside' });
+      expect(h.fake.requestsTo('POST', '/repos/acme/app/pulls')[0]?.body).toMatchObject({ draft: true });
+      const again = await h.call('createDraftPullRequest', {
+        repo: 'acme/app',
+        head: 'agent/PROJ-1-login',
+        title: 'PROJ-1 Login',
+        body: 'Plan inside',
+      });
       expect(again.body).toMatchObject({ created: false, number: 1 });
       expect(h.fake.state.pulls.length).toBe(1);
       const logged = (await events()).filter((e) => e.data?.operation === 'createDraftPullRequest');
@@ -248,40 +334,89 @@ describe('write tools and their guardrails against the GitHub fake', () => {
       [{ head: 'agent/PROJ-1-login', base: 'release' }, 403],
       [{ head: 'agent/PROJ-1-login', base: 'agent/PROJ-1-login' }, 400],
     ])('refuses %p', async (override, status) => {
-      const res = await h.call('createDraftPullRequest', { repo: 'acme/app', title: 't', body: 'b', ...override });
+      const res = await h.call('createDraftPullRequest', {
+        repo: 'acme/app',
+        title: 't',
+        body: 'b',
+        ...override,
+      });
       expect(res.status).toBe(status);
     });
 
     it('passes GitHub refusals on as 409 with its message', async () => {
       await h.call('createBranch', { repo: 'acme/app', branch: 'agent/empty' });
-      const res = await h.call('createDraftPullRequest', { repo: 'acme/app', head: 'agent/empty', title: 't', body: 'b' });
+      const res = await h.call('createDraftPullRequest', {
+        repo: 'acme/app',
+        head: 'agent/empty',
+        title: 't',
+        body: 'b',
+      });
       expect(res.status).toBe(409);
       expect(res.body.error).toMatch(/No commits between main and agent\/empty/);
     });
 
     it('comments on agent PRs only, once per text', async () => {
-      const res = await h.call('commentOnPullRequest', { repo: 'acme/app', pullNumber: 1, body: 'Plan ready for review' });
+      const res = await h.call('commentOnPullRequest', {
+        repo: 'acme/app',
+        pullNumber: 1,
+        body: 'Plan ready for review',
+      });
       expect(res.body.created).toBe(true);
-      const again = await h.call('commentOnPullRequest', { repo: 'acme/app', pullNumber: '1', body: 'Plan ready for review' });
+      const again = await h.call('commentOnPullRequest', {
+        repo: 'acme/app',
+        pullNumber: '1',
+        body: 'Plan ready for review',
+      });
       expect(again.body).toMatchObject({ created: false, commentId: res.body.commentId });
       expect(h.fake.state.comments.length).toBe(1);
-      h.fake.state.repo('acme/app')?.refs.set('heads/feature/human', h.fake.state.headOf('acme/app', 'agent/PROJ-1-login') as string);
-      h.fake.state.pulls.push({ id: 1, number: 2, repo: 'acme/app', title: 'human', body: null, head: 'feature/human', base: 'main', draft: false, state: 'open', merged: false, user: 'dev', createdAt: '' });
-      expect((await h.call('commentOnPullRequest', { repo: 'acme/app', pullNumber: 2, body: 'hi' })).status).toBe(403);
-      expect((await h.call('commentOnPullRequest', { repo: 'acme/app', pullNumber: 99, body: 'hi' })).status).toBe(404);
-      expect((await h.call('commentOnPullRequest', { repo: 'acme/app', pullNumber: 'one', body: 'hi' })).status).toBe(400);
+      h.fake.state
+        .repo('acme/app')
+        ?.refs.set('heads/feature/human', h.fake.state.headOf('acme/app', 'agent/PROJ-1-login') as string);
+      h.fake.state.pulls.push({
+        id: 1,
+        number: 2,
+        repo: 'acme/app',
+        title: 'human',
+        body: null,
+        head: 'feature/human',
+        base: 'main',
+        draft: false,
+        state: 'open',
+        merged: false,
+        user: 'dev',
+        createdAt: '',
+      });
+      expect(
+        (await h.call('commentOnPullRequest', { repo: 'acme/app', pullNumber: 2, body: 'hi' })).status,
+      ).toBe(403);
+      expect(
+        (await h.call('commentOnPullRequest', { repo: 'acme/app', pullNumber: 99, body: 'hi' })).status,
+      ).toBe(404);
+      expect(
+        (await h.call('commentOnPullRequest', { repo: 'acme/app', pullNumber: 'one', body: 'hi' })).status,
+      ).toBe(400);
     });
 
     it('reports PR status, head SHA and CI state', async () => {
       const headSha = h.fake.state.headOf('acme/app', 'agent/PROJ-1-login') as string;
       h.fake.state.addWorkflowRun({ repo: 'acme/app', headSha, status: 'in_progress' });
       const res = await h.call('getPullRequestStatus', { repo: 'acme/app', pullNumber: 1 });
-      expect(res.body).toMatchObject({ number: 1, draft: true, headSha, head: 'agent/PROJ-1-login', ci: { state: 'pending' } });
+      expect(res.body).toMatchObject({
+        number: 1,
+        draft: true,
+        headSha,
+        head: 'agent/PROJ-1-login',
+        ci: { state: 'pending' },
+      });
     });
   });
 
   it('exposes no merge, approve or delete operation, and never calls one', async () => {
-    expect(h.fake.requests.some((r) => r.method === 'DELETE' || r.path.endsWith('/merge') || r.path.endsWith('/reviews'))).toBe(false);
+    expect(
+      h.fake.requests.some(
+        (r) => r.method === 'DELETE' || r.path.endsWith('/merge') || r.path.endsWith('/reviews'),
+      ),
+    ).toBe(false);
     const res = await h.handler({
       messageVersion: '1.0',
       actionGroup: 'github-planning',

@@ -15,7 +15,11 @@ describe('registerCiWait (Step Functions task)', () => {
     await h.close();
   });
 
-  const event = (headSha: string, taskId = 'task-ci', taskToken = `token-${taskId}-${headSha.slice(0, 6)}`) => ({
+  const event = (
+    headSha: string,
+    taskId = 'task-ci',
+    taskToken = `token-${taskId}-${headSha.slice(0, 6)}`,
+  ) => ({
     action: 'registerCiWait',
     taskToken,
     taskId,
@@ -29,17 +33,28 @@ describe('registerCiWait (Step Functions task)', () => {
     h.fake.state.addWorkflowRun({ repo: 'acme/app', headSha: sha, conclusion: 'success' });
     const result = await h.handler(event(sha, 'task-done'));
     expect(result).toEqual({ registered: true, resolved: true });
-    expect(h.callback.successes.at(-1)).toMatchObject({ taskToken: `token-task-done-${sha.toUpperCase().slice(0, 6)}`, output: { success: true, headSha: sha, repo: 'acme/app' } });
+    expect(h.callback.successes.at(-1)).toMatchObject({
+      taskToken: `token-task-done-${sha.toUpperCase().slice(0, 6)}`,
+      output: { success: true, headSha: sha, repo: 'acme/app' },
+    });
     expect(await store.listForCommit('acme/app', sha)).toEqual([]);
     expect((await h.timeline.list('task-done')).map((e) => e.type)).toEqual(['ci.passed']);
   });
 
   it('hands failed jobs to the workflow when CI already failed', async () => {
     const sha = h.fake.state.pushCommit('acme/app', 'main', { 'b.txt': 'b' });
-    h.fake.state.addWorkflowRun({ repo: 'acme/app', headSha: sha, conclusion: 'failure', jobs: [{ name: 'test', conclusion: 'failure' }] });
+    h.fake.state.addWorkflowRun({
+      repo: 'acme/app',
+      headSha: sha,
+      conclusion: 'failure',
+      jobs: [{ name: 'test', conclusion: 'failure' }],
+    });
     const result = await h.handler(event(sha, 'task-red'));
     expect(result).toEqual({ registered: true, resolved: true });
-    const output = h.callback.successes.at(-1)?.output as { success: boolean; failedJobs: { name: string }[] };
+    const output = h.callback.successes.at(-1)?.output as {
+      success: boolean;
+      failedJobs: { name: string }[];
+    };
     expect(output.success).toBe(false);
     expect(output.failedJobs.map((j) => j.name)).toEqual(['test']);
   });
@@ -50,13 +65,25 @@ describe('registerCiWait (Step Functions task)', () => {
     const before = h.callback.successes.length;
     expect(await h.handler(event(sha, 'task-wait'))).toEqual({ registered: true, resolved: false });
     const waits = await store.listForCommit('acme/app', sha);
-    expect(waits).toEqual([expect.objectContaining({ taskId: 'task-wait', runId: 1, repo: 'acme/app', sha })]);
+    expect(waits).toEqual([
+      expect.objectContaining({ taskId: 'task-wait', runId: 1, repo: 'acme/app', sha }),
+    ]);
     expect(h.callback.successes.length).toBe(before);
     run.status = 'completed';
     run.conclusion = 'success';
-    const { github } = { github: new (await import('@enterprise-agents/core')).OctokitGitHub((await import('@enterprise-agents/core')).createGitHubClient({ auth: { type: 'token', token: 'test-token' }, baseUrl: h.fake.url })) };
+    const { github } = {
+      github: new (await import('@enterprise-agents/core')).OctokitGitHub(
+        (await import('@enterprise-agents/core')).createGitHubClient({
+          auth: { type: 'token', token: 'test-token' },
+          baseUrl: h.fake.url,
+        }),
+      ),
+    };
     const deps = { ciWaits: store, github, callback: h.callback, timeline: h.timeline };
-    const [first, second] = await Promise.all([resolveCiWaits(deps, 'acme/app', sha), resolveCiWaits(deps, 'acme/app', sha)]);
+    const [first, second] = await Promise.all([
+      resolveCiWaits(deps, 'acme/app', sha),
+      resolveCiWaits(deps, 'acme/app', sha),
+    ]);
     const resumed = [first, second].flatMap((r) => (r.status === 'resolved' ? r.resumed : []));
     expect(resumed).toEqual(['task-wait']);
     expect(h.callback.successes.length).toBe(before + 1);

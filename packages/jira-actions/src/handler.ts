@@ -1,4 +1,9 @@
-import { createDocumentClient, createLogger, SecretsManagerStore, TimelineRepository } from '@enterprise-agents/core';
+import {
+  createDocumentClient,
+  createLogger,
+  SecretsManagerStore,
+  TimelineRepository,
+} from '@enterprise-agents/core';
 import { JiraRestClient } from './adapters/jira-rest';
 import { parseJiraSecret, readConfig } from './config';
 import { createHandler } from './create-handler';

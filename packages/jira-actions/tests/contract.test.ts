@@ -7,7 +7,12 @@ import { JIRA_ACTION_GROUPS } from '../src/schemas';
 describe('jira-actions implements exactly its schema', () => {
   it('has a handler for every schema operation and a schema operation for every handler', () => {
     const implemented = Object.keys(
-      jiraOperations({ jira: {} as JiraPort, audit: { append: async () => undefined }, baseUrl: 'x', allowedProjects: [] }),
+      jiraOperations({
+        jira: {} as JiraPort,
+        audit: { append: async () => undefined },
+        baseUrl: 'x',
+        allowedProjects: [],
+      }),
     ).sort();
     const declared = listSchemaOperations(JIRA_ACTION_GROUPS).map((o) => o.operationId);
     expect(implemented).toEqual([...declared].sort());

@@ -24,19 +24,32 @@ describe('jira-actions against the Jira fake', () => {
   let handler: ReturnType<typeof createHandler>;
   let credentials = { email: 'bot@example.com', apiToken: 'jira-token' };
 
-  const call = async (operationId: string, args: Record<string, string | number>, session: Record<string, string> = { taskId: 'task-j' }) => {
+  const call = async (
+    operationId: string,
+    args: Record<string, string | number>,
+    session: Record<string, string> = { taskId: 'task-j' },
+  ) => {
     const { apiPath, httpMethod } = route(operationId);
-    const entries = Object.entries(args).map(([name, value]) => ({ name, type: 'string', value: String(value) }));
+    const entries = Object.entries(args).map(([name, value]) => ({
+      name,
+      type: 'string',
+      value: String(value),
+    }));
     const res = (await handler({
       messageVersion: '1.0',
       actionGroup: 'jira',
       apiPath,
       httpMethod,
-      ...(httpMethod === 'GET' ? { parameters: entries } : { requestBody: { content: { 'application/json': { properties: entries } } } }),
+      ...(httpMethod === 'GET'
+        ? { parameters: entries }
+        : { requestBody: { content: { 'application/json': { properties: entries } } } }),
       sessionAttributes: session,
       promptSessionAttributes: {},
     })) as ActionGroupResponse;
-    return { status: res.response.httpStatusCode, body: JSON.parse(res.response.responseBody['application/json'].body) as Record<string, unknown> };
+    return {
+      status: res.response.httpStatusCode,
+      body: JSON.parse(res.response.responseBody['application/json'].body) as Record<string, unknown>,
+    };
   };
 
   beforeAll(async () => {
@@ -56,7 +69,10 @@ describe('jira-actions against the Jira fake', () => {
         customfield_10050: 3,
         priority: { name: 'High' },
       },
-      comments: Array.from({ length: 15 }, (_, i) => ({ author: `user${i}`, body: textToAdf(`comment ${i}`) })),
+      comments: Array.from({ length: 15 }, (_, i) => ({
+        author: `user${i}`,
+        body: textToAdf(`comment ${i}`),
+      })),
     });
     fake.seedIssue({ key: 'OTHER-1', summary: 'not ours' });
     handler = createHandler({
@@ -90,12 +106,20 @@ describe('jira-actions against the Jira fake', () => {
       priority: 'High',
       labels: ['AI', 'auth'],
       description: 'Users see a 500.\n\nSteps:\n- open /login\n- use SSO',
-      acceptanceCriteria: [{ field: 'Acceptance Criteria', text: '- returns 401 for bad passwords\n- SSO users can log in' }],
+      acceptanceCriteria: [
+        { field: 'Acceptance Criteria', text: '- returns 401 for bad passwords\n- SSO users can log in' },
+      ],
       olderComments: 12,
     });
-    expect((body.comments as { text: string }[]).map((c) => c.text)).toEqual(['comment 12', 'comment 13', 'comment 14']);
+    expect((body.comments as { text: string }[]).map((c) => c.text)).toEqual([
+      'comment 12',
+      'comment 13',
+      'comment 14',
+    ]);
     const sent = fake.requests.find((r) => r.path === '/rest/api/3/issue/PROJ-1');
-    expect(sent?.headers.authorization).toBe(`Basic ${Buffer.from('bot@example.com:jira-token').toString('base64')}`);
+    expect(sent?.headers.authorization).toBe(
+      `Basic ${Buffer.from('bot@example.com:jira-token').toString('base64')}`,
+    );
   });
 
   it.each([
@@ -118,14 +142,18 @@ describe('jira-actions against the Jira fake', () => {
     expect(again.body).toMatchObject({ created: false, commentId: first.body.commentId });
     expect(fake.issues.get('PROJ-1')?.comments.length).toBe(16);
     const events = await timeline.list('task-j');
-    expect(events.filter((e) => e.type === 'jira.write').map((e) => e.data?.operation)).toEqual(['addComment']);
+    expect(events.filter((e) => e.type === 'jira.write').map((e) => e.data?.operation)).toEqual([
+      'addComment',
+    ]);
     expect((await call('addComment', { issueKey: 'PROJ-1', body: 'x' }, {})).status).toBe(400);
     expect((await call('addComment', { issueKey: 'PROJ-1', body: 'x'.repeat(30_001) })).status).toBe(413);
   });
 
   it('transitions by status name, case-insensitively, and is a no-op when already there', async () => {
     const list = await call('listTransitions', { issueKey: 'PROJ-1' });
-    expect(list.body.available).toEqual(expect.arrayContaining([{ transition: 'Move to In Review', toStatus: 'In Review' }]));
+    expect(list.body.available).toEqual(
+      expect.arrayContaining([{ transition: 'Move to In Review', toStatus: 'In Review' }]),
+    );
     const moved = await call('transitionIssue', { issueKey: 'PROJ-1', status: 'in review' });
     expect(moved.body).toMatchObject({ from: 'To Do', status: 'In Review', changed: true });
     expect(fake.issues.get('PROJ-1')?.status).toBe('In Review');

@@ -109,7 +109,13 @@ export class JsonHttpClient {
       } catch (error) {
         const delay = this.backoff(attempt);
         if (!SAFE_METHODS.has(method) || attempt >= this.maxRetries) {
-          throw new UpstreamError(service, 0, `${service} unreachable: ${(error as Error).name}`, undefined, error);
+          throw new UpstreamError(
+            service,
+            0,
+            `${service} unreachable: ${(error as Error).name}`,
+            undefined,
+            error,
+          );
         }
         logger?.warn({ service, attempt, delay, err: (error as Error).name }, 'upstream retry');
         await this.sleep(delay);

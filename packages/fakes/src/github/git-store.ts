@@ -76,7 +76,13 @@ export class GitStore {
       input.message,
     ].join('\n');
     const sha = gitHash('commit', Buffer.from(text, 'utf8'));
-    this.objects.set(sha, { type: 'commit', tree: input.tree, parents: input.parents, message: input.message, author });
+    this.objects.set(sha, {
+      type: 'commit',
+      tree: input.tree,
+      parents: input.parents,
+      message: input.message,
+      author,
+    });
     return sha;
   }
 

@@ -114,7 +114,11 @@ export const startGitHubFake = async (options: GitHubFakeOptions = {}): Promise<
     }
     const match = isPublic ?? routes.match(req.method, req.path);
     if (match === undefined) {
-      return answer(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
+      return answer(404, {
+        message: 'Not Found',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '404',
+      });
     }
     try {
       if (isPublic === undefined && !req.path.startsWith('/app/')) {
@@ -148,7 +152,8 @@ export const startGitHubFake = async (options: GitHubFakeOptions = {}): Promise<
     throttle(count, throttleOptions = {}) {
       const status = throttleOptions.status ?? 429;
       const headers: Record<string, string> = {};
-      if (throttleOptions.retryAfter !== undefined) headers['retry-after'] = String(throttleOptions.retryAfter);
+      if (throttleOptions.retryAfter !== undefined)
+        headers['retry-after'] = String(throttleOptions.retryAfter);
       if (throttleOptions.resetAt !== undefined) {
         headers['x-ratelimit-remaining'] = '0';
         headers['x-ratelimit-reset'] = String(throttleOptions.resetAt);
@@ -161,12 +166,17 @@ export const startGitHubFake = async (options: GitHubFakeOptions = {}): Promise<
         remaining: count,
         status,
         headers,
-        body: { message, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: String(status) },
+        body: {
+          message,
+          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+          status: String(status),
+        },
       });
     },
     requestsTo(method, path) {
       return requests.filter(
-        (r) => r.method === method && (typeof path === 'string' ? r.path.startsWith(path) : path.test(r.path)),
+        (r) =>
+          r.method === method && (typeof path === 'string' ? r.path.startsWith(path) : path.test(r.path)),
       );
     },
     beforeRequest(hook) {

@@ -45,7 +45,8 @@ const b64url = (text: string): Buffer => Buffer.from(text.replace(/-/g, '+').rep
 /** Verifies a GitHub App JWT (RS256) the way GitHub does: signature, iss, iat/exp window. */
 const verifyAppJwt = (ctx: GitHubFakeContext, jwt: string): string => {
   const [h, p, s] = jwt.split('.');
-  if (h === undefined || p === undefined || s === undefined) throw ghError(401, 'A JSON web token could not be decoded');
+  if (h === undefined || p === undefined || s === undefined)
+    throw ghError(401, 'A JSON web token could not be decoded');
   let header: { alg?: string };
   let payload: { iss?: string | number; iat?: number; exp?: number };
   try {
@@ -60,9 +61,18 @@ const verifyAppJwt = (ctx: GitHubFakeContext, jwt: string): string => {
   const ok = verify('RSA-SHA256', Buffer.from(`${h}.${p}`), createPublicKey(app.publicKey), b64url(s));
   if (!ok) throw ghError(401, 'A JSON web token could not be decoded');
   const now = Math.floor(Date.now() / 1000);
-  if (payload.exp === undefined || payload.exp < now) throw ghError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires");
-  if (payload.iat === undefined || payload.iat > now + 60) throw ghError(401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued");
-  if (payload.exp - payload.iat > 600) throw ghError(401, "'Expiration time' claim ('exp') is too far in the future");
+  if (payload.exp === undefined || payload.exp < now)
+    throw ghError(
+      401,
+      "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+    );
+  if (payload.iat === undefined || payload.iat > now + 60)
+    throw ghError(
+      401,
+      "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued",
+    );
+  if (payload.exp - payload.iat > 600)
+    throw ghError(401, "'Expiration time' claim ('exp') is too far in the future");
   return String(payload.iss);
 };
 
@@ -163,7 +173,10 @@ const commitJson = (ctx: GitHubFakeContext, repo: FakeRepo, sha: string) => {
     committer: commit.author,
     message: commit.message,
     tree: { sha: commit.tree, url: `${ctx.url()}/repos/${fullName(repo)}/git/trees/${commit.tree}` },
-    parents: commit.parents.map((p) => ({ sha: p, url: `${ctx.url()}/repos/${fullName(repo)}/git/commits/${p}` })),
+    parents: commit.parents.map((p) => ({
+      sha: p,
+      url: `${ctx.url()}/repos/${fullName(repo)}/git/commits/${p}`,
+    })),
     verification: { verified: false, reason: 'unsigned', signature: null, payload: null },
   };
 };
@@ -293,7 +306,12 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     const expiresAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
     state.installationTokens.set(token, { installationId: req.params.id as string, expiresAt });
     return json(
-      { token, expires_at: expiresAt, permissions: { contents: 'write', pull_requests: 'write' }, repository_selection: 'all' },
+      {
+        token,
+        expires_at: expiresAt,
+        permissions: { contents: 'write', pull_requests: 'write' },
+        repository_selection: 'all',
+      },
       201,
     );
   });
@@ -308,9 +326,18 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     }
     const sort = req.query.sort ?? 'created';
     const direction = req.query.direction ?? (sort === 'full_name' ? 'asc' : 'desc');
-    const key = (repo: FakeRepo) => (sort === 'full_name' ? fullName(repo) : sort === 'pushed' ? repo.pushedAt : String(repo.id).padStart(10, '0'));
+    const key = (repo: FakeRepo) =>
+      sort === 'full_name'
+        ? fullName(repo)
+        : sort === 'pushed'
+          ? repo.pushedAt
+          : String(repo.id).padStart(10, '0');
     repos.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0) * (direction === 'asc' ? 1 : -1));
-    return listAnswer(ctx, req, repos.map((repo) => repoJson(ctx, repo)));
+    return listAnswer(
+      ctx,
+      req,
+      repos.map((repo) => repoJson(ctx, repo)),
+    );
   });
 
   r.on('GET', '/search/code', (req) => {
@@ -375,7 +402,8 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     const treeSha = commitSha === undefined ? ref : commitTree(ctx, commitSha);
     const tree = state.git.get(treeSha);
     if (tree?.type !== 'tree') throw notFound();
-    const recursive = req.query.recursive !== undefined && req.query.recursive !== '0' && req.query.recursive !== 'false';
+    const recursive =
+      req.query.recursive !== undefined && req.query.recursive !== '0' && req.query.recursive !== 'false';
     const entries = recursive
       ? state.git.walk(treeSha)
       : tree.entries.map((entry) => ({ path: entry.name, entry }));
@@ -441,7 +469,10 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     const body = asRecord(req.body);
     const path = (req.params.path as string).replace(/^\/+/, '');
     if (typeof body.message !== 'string' || typeof body.content !== 'string') {
-      throw validationFailed([{ resource: 'Commit', field: 'message', code: 'missing_field' }], 'Invalid request.');
+      throw validationFailed(
+        [{ resource: 'Commit', field: 'message', code: 'missing_field' }],
+        'Invalid request.',
+      );
     }
     const branch = typeof body.branch === 'string' ? body.branch : repo.defaultBranch;
     const head = repo.refs.get(`heads/${branch}`);
@@ -457,12 +488,22 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     const flat = state.git.flatten(commitTree(ctx, head));
     const blob = state.git.putBlob(Buffer.from(body.content, 'base64'));
     flat.set(path, { sha: blob, mode: '100644' });
-    const commit = state.git.putCommit({ tree: state.git.buildTree(flat), parents: [head], message: body.message });
+    const commit = state.git.putCommit({
+      tree: state.git.buildTree(flat),
+      parents: [head],
+      message: body.message,
+    });
     repo.refs.set(`heads/${branch}`, commit);
     repo.pushedAt = new Date().toISOString();
     return json(
       {
-        content: { name: path.split('/').pop(), path, sha: blob, size: Buffer.from(body.content, 'base64').length, type: 'file' },
+        content: {
+          name: path.split('/').pop(),
+          path,
+          sha: blob,
+          size: Buffer.from(body.content, 'base64').length,
+          type: 'file',
+        },
         commit: commitJson(ctx, repo, commit),
       },
       existing === undefined ? 201 : 200,
@@ -481,7 +522,7 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     const repo = repoOr404(ctx, req.params);
     const body = asRecord(req.body);
     if (typeof body.ref !== 'string' || !body.ref.startsWith('refs/') || body.ref.split('/').length < 3) {
-      throw ghError(422, 'Reference name must start with \'refs/\' and have at least two slashes.');
+      throw ghError(422, "Reference name must start with 'refs/' and have at least two slashes.");
     }
     if (typeof body.sha !== 'string' || state.git.get(body.sha)?.type !== 'commit') {
       throw ghError(422, 'Object does not exist');
@@ -525,7 +566,8 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
   r.on('POST', '/repos/:owner/:repo/git/blobs', (req) => {
     const repo = repoOr404(ctx, req.params);
     const body = asRecord(req.body);
-    if (typeof body.content !== 'string') throw validationFailed([{ resource: 'Blob', field: 'content', code: 'missing_field' }]);
+    if (typeof body.content !== 'string')
+      throw validationFailed([{ resource: 'Blob', field: 'content', code: 'missing_field' }]);
     const bytes = Buffer.from(body.content, body.encoding === 'base64' ? 'base64' : 'utf8');
     const sha = state.git.putBlob(bytes);
     return json({ sha, url: `${ctx.url()}/repos/${fullName(repo)}/git/blobs/${sha}` }, 201);
@@ -547,7 +589,11 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     const repo = repoOr404(ctx, req.params);
     const body = asRecord(req.body);
     const entries = Array.isArray(body.tree) ? (body.tree as Record<string, unknown>[]) : undefined;
-    if (entries === undefined) throw validationFailed([{ resource: 'Tree', field: 'tree', code: 'missing_field' }], 'Invalid tree info');
+    if (entries === undefined)
+      throw validationFailed(
+        [{ resource: 'Tree', field: 'tree', code: 'missing_field' }],
+        'Invalid tree info',
+      );
     let flat = new Map<string, FlatFile>();
     if (typeof body.base_tree === 'string') {
       if (state.git.get(body.base_tree)?.type !== 'tree') throw ghError(422, 'Invalid tree info');
@@ -555,7 +601,12 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     }
     for (const entry of entries) {
       const path = entry.path;
-      if (typeof path !== 'string' || path === '' || path.startsWith('/') || path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+      if (
+        typeof path !== 'string' ||
+        path === '' ||
+        path.startsWith('/') ||
+        path.split('/').some((s) => s === '' || s === '.' || s === '..')
+      ) {
         throw ghError(422, `tree.path contains a malformed path component`);
       }
       if (entry.sha === null) {
@@ -577,7 +628,10 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
       {
         sha,
         url: `${ctx.url()}/repos/${fullName(repo)}/git/trees/${sha}`,
-        tree: tree?.type === 'tree' ? tree.entries.map((e) => ({ path: e.name, mode: e.mode, type: e.type, sha: e.sha })) : [],
+        tree:
+          tree?.type === 'tree'
+            ? tree.entries.map((e) => ({ path: e.name, mode: e.mode, type: e.type, sha: e.sha }))
+            : [],
         truncated: false,
       },
       201,
@@ -587,11 +641,16 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
   r.on('POST', '/repos/:owner/:repo/git/commits', (req) => {
     const repo = repoOr404(ctx, req.params);
     const body = asRecord(req.body);
-    if (typeof body.message !== 'string' || typeof body.tree !== 'string' || state.git.get(body.tree)?.type !== 'tree') {
+    if (
+      typeof body.message !== 'string' ||
+      typeof body.tree !== 'string' ||
+      state.git.get(body.tree)?.type !== 'tree'
+    ) {
       throw validationFailed([{ resource: 'Commit', field: 'tree', code: 'invalid' }]);
     }
     const parents = Array.isArray(body.parents) ? (body.parents as unknown[]).map(String) : [];
-    if (parents.some((p) => state.git.get(p)?.type !== 'commit')) throw ghError(422, 'Parent SHA does not exist or is not a commit object');
+    if (parents.some((p) => state.git.get(p)?.type !== 'commit'))
+      throw ghError(422, 'Parent SHA does not exist or is not a commit object');
     const sha = state.git.putCommit({ tree: body.tree, parents, message: body.message });
     return json(commitJson(ctx, repo, sha), 201);
   });
@@ -607,7 +666,11 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
         (head === undefined || p.head === head) &&
         (req.query.base === undefined || p.base === req.query.base),
     );
-    return listAnswer(ctx, req, pulls.map((p) => pullJson(ctx, repo, p)));
+    return listAnswer(
+      ctx,
+      req,
+      pulls.map((p) => pullJson(ctx, repo, p)),
+    );
   });
 
   r.on('POST', '/repos/:owner/:repo/pulls', (req) => {
@@ -620,16 +683,24 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
       throw validationFailed([{ resource: 'PullRequest', field: 'title', code: 'missing_field' }]);
     }
     const headSha = repo.refs.get(`heads/${head}`);
-    if (headSha === undefined) throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
+    if (headSha === undefined)
+      throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
     const baseSha = repo.refs.get(`heads/${base}`);
-    if (baseSha === undefined) throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
+    if (baseSha === undefined)
+      throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
     if (headSha === baseSha || isAncestor(ctx, headSha, baseSha)) {
-      throw validationFailed([{ resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` }]);
+      throw validationFailed([
+        { resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` },
+      ]);
     }
     const repoName = fullName(repo).toLowerCase();
     if (state.pulls.some((p) => p.repo === repoName && p.head === head && p.state === 'open')) {
       throw validationFailed([
-        { resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${repo.owner}:${head}.` },
+        {
+          resource: 'PullRequest',
+          code: 'custom',
+          message: `A pull request already exists for ${repo.owner}:${head}.`,
+        },
       ]);
     }
     const number = state.pulls.filter((p) => p.repo === repoName).length + 1;
@@ -653,7 +724,9 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
 
   r.on('GET', '/repos/:owner/:repo/pulls/:number', (req) => {
     const repo = repoOr404(ctx, req.params);
-    const pull = state.pulls.find((p) => p.repo === fullName(repo).toLowerCase() && String(p.number) === req.params.number);
+    const pull = state.pulls.find(
+      (p) => p.repo === fullName(repo).toLowerCase() && String(p.number) === req.params.number,
+    );
     if (pull === undefined) throw notFound();
     return json(pullJson(ctx, repo, pull));
   });
@@ -666,7 +739,13 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     return listAnswer(
       ctx,
       req,
-      comments.map((c) => ({ id: c.id, body: c.body, user: { login: c.user }, created_at: c.createdAt, html_url: `https://github.com/${fullName(repo)}/pull/${c.issueNumber}#issuecomment-${c.id}` })),
+      comments.map((c) => ({
+        id: c.id,
+        body: c.body,
+        user: { login: c.user },
+        created_at: c.createdAt,
+        html_url: `https://github.com/${fullName(repo)}/pull/${c.issueNumber}#issuecomment-${c.id}`,
+      })),
     );
   });
 
@@ -674,15 +753,37 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     const repo = repoOr404(ctx, req.params);
     const body = asRecord(req.body);
     const number = Number(req.params.number);
-    if (!state.pulls.some((p) => p.repo === fullName(repo).toLowerCase() && p.number === number)) throw notFound();
+    if (!state.pulls.some((p) => p.repo === fullName(repo).toLowerCase() && p.number === number))
+      throw notFound();
     if (typeof body.body !== 'string' || body.body === '') {
       throw validationFailed([{ resource: 'IssueComment', field: 'body', code: 'missing_field' }]);
     }
-    if (body.body.length > 65_536) throw validationFailed([{ resource: 'IssueComment', field: 'body', code: 'custom', message: 'body is too long (maximum is 65536 characters)' }]);
-    const comment = { id: state.id(), repo: fullName(repo).toLowerCase(), issueNumber: number, body: body.body, user: 'agent-bot[bot]', createdAt: new Date().toISOString() };
+    if (body.body.length > 65_536)
+      throw validationFailed([
+        {
+          resource: 'IssueComment',
+          field: 'body',
+          code: 'custom',
+          message: 'body is too long (maximum is 65536 characters)',
+        },
+      ]);
+    const comment = {
+      id: state.id(),
+      repo: fullName(repo).toLowerCase(),
+      issueNumber: number,
+      body: body.body,
+      user: 'agent-bot[bot]',
+      createdAt: new Date().toISOString(),
+    };
     state.comments.push(comment);
     return json(
-      { id: comment.id, body: comment.body, user: { login: comment.user }, created_at: comment.createdAt, html_url: `https://github.com/${fullName(repo)}/pull/${number}#issuecomment-${comment.id}` },
+      {
+        id: comment.id,
+        body: comment.body,
+        user: { login: comment.user },
+        created_at: comment.createdAt,
+        html_url: `https://github.com/${fullName(repo)}/pull/${number}#issuecomment-${comment.id}`,
+      },
       201,
     );
   });
@@ -695,30 +796,44 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
           run.repo === fullName(repo).toLowerCase() &&
           (req.query.head_sha === undefined || run.headSha === req.query.head_sha) &&
           (req.query.branch === undefined || run.headBranch === req.query.branch) &&
-          (req.query.status === undefined || run.status === req.query.status || run.conclusion === req.query.status),
+          (req.query.status === undefined ||
+            run.status === req.query.status ||
+            run.conclusion === req.query.status),
       )
       .reverse();
-    return listAnswer(ctx, req, runs, (page) => ({ total_count: runs.length, workflow_runs: page.map((run) => runJson(ctx, run)) }));
+    return listAnswer(ctx, req, runs, (page) => ({
+      total_count: runs.length,
+      workflow_runs: page.map((run) => runJson(ctx, run)),
+    }));
   });
 
   r.on('GET', '/repos/:owner/:repo/actions/runs/:id', (req) => {
     const repo = repoOr404(ctx, req.params);
-    const run = state.runs.find((x) => x.repo === fullName(repo).toLowerCase() && String(x.id) === req.params.id);
+    const run = state.runs.find(
+      (x) => x.repo === fullName(repo).toLowerCase() && String(x.id) === req.params.id,
+    );
     if (run === undefined) throw notFound();
     return json(runJson(ctx, run));
   });
 
   r.on('GET', '/repos/:owner/:repo/actions/runs/:id/jobs', (req) => {
     const repo = repoOr404(ctx, req.params);
-    const run = state.runs.find((x) => x.repo === fullName(repo).toLowerCase() && String(x.id) === req.params.id);
+    const run = state.runs.find(
+      (x) => x.repo === fullName(repo).toLowerCase() && String(x.id) === req.params.id,
+    );
     if (run === undefined) throw notFound();
     const jobs = state.jobs.filter((job) => job.runId === run.id);
-    return listAnswer(ctx, req, jobs, (page) => ({ total_count: jobs.length, jobs: page.map((job) => jobJson(ctx, job)) }));
+    return listAnswer(ctx, req, jobs, (page) => ({
+      total_count: jobs.length,
+      jobs: page.map((job) => jobJson(ctx, job)),
+    }));
   });
 
   const jobOr404 = (req: FakeRequest): FakeJob => {
     const repo = repoOr404(ctx, req.params);
-    const job = state.jobs.find((x) => x.repo === fullName(repo).toLowerCase() && String(x.id) === req.params.id);
+    const job = state.jobs.find(
+      (x) => x.repo === fullName(repo).toLowerCase() && String(x.id) === req.params.id,
+    );
     if (job === undefined) throw notFound();
     return job;
   };
@@ -728,7 +843,10 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
   r.on('GET', '/repos/:owner/:repo/actions/jobs/:id/logs', (req) => {
     const job = jobOr404(req);
     // GitHub answers with a short-lived redirect to blob storage.
-    return { status: 302, headers: { location: `${ctx.url()}/_fake/job-logs/${job.id}?sig=${randomBytes(6).toString('hex')}` } };
+    return {
+      status: 302,
+      headers: { location: `${ctx.url()}/_fake/job-logs/${job.id}?sig=${randomBytes(6).toString('hex')}` },
+    };
   });
 
   r.on('GET', '/repos/:owner/:repo/check-runs/:id/annotations', (req) => {
@@ -736,13 +854,22 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     return listAnswer(
       ctx,
       req,
-      job.annotations.map((a) => ({ ...a, start_column: null, end_column: null, title: a.title ?? '', raw_details: a.raw_details ?? null, blob_href: `https://github.com/${job.repo}/blob/x/${a.path}` })),
+      job.annotations.map((a) => ({
+        ...a,
+        start_column: null,
+        end_column: null,
+        title: a.title ?? '',
+        raw_details: a.raw_details ?? null,
+        blob_href: `https://github.com/${job.repo}/blob/x/${a.path}`,
+      })),
     );
   });
 
   r.on('GET', '/repos/:owner/:repo/collaborators/:user/permission', (req) => {
     const repo = repoOr404(ctx, req.params);
-    const permission = state.permissions.get(`${fullName(repo).toLowerCase()}#${(req.params.user as string).toLowerCase()}`);
+    const permission = state.permissions.get(
+      `${fullName(repo).toLowerCase()}#${(req.params.user as string).toLowerCase()}`,
+    );
     if (permission === undefined) throw ghError(404, `${req.params.user} is not a user`);
     const folded = permission === 'maintain' ? 'write' : permission === 'triage' ? 'read' : permission;
     return json({ permission: folded, role_name: permission, user: { login: req.params.user } });

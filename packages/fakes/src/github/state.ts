@@ -195,7 +195,12 @@ export class GitHubFakeState {
   }
 
   /** Pushes a commit with `files` (path → text; null deletes) on top of a branch, as a developer would. */
-  pushCommit(fullName: string, branch: string, files: Record<string, string | null>, message = 'push'): string {
+  pushCommit(
+    fullName: string,
+    branch: string,
+    files: Record<string, string | null>,
+    message = 'push',
+  ): string {
     const repo = this.repo(fullName);
     const head = this.headOf(fullName, branch);
     if (repo === undefined || head === undefined) throw new Error(`no branch ${branch} in ${fullName}`);
@@ -205,7 +210,12 @@ export class GitHubFakeState {
       if (content === null) flat.delete(path);
       else flat.set(path, { sha: this.git.putBlob(content), mode: '100644' });
     }
-    const sha = this.git.putCommit({ tree: this.git.buildTree(flat), parents: [head], message, authorName: 'developer' });
+    const sha = this.git.putCommit({
+      tree: this.git.buildTree(flat),
+      parents: [head],
+      message,
+      authorName: 'developer',
+    });
     repo.refs.set(`heads/${branch}`, sha);
     return sha;
   }

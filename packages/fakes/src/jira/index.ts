@@ -70,7 +70,14 @@ const isAdfDoc = (body: unknown): body is AdfNode => {
     typeof node.type === 'string' &&
     (node.type !== 'text' || typeof node.text === 'string') &&
     (node.content === undefined || (Array.isArray(node.content) && node.content.every(valid)));
-  return typeof doc === 'object' && doc !== null && doc.type === 'doc' && doc.version === 1 && Array.isArray(doc.content) && valid(doc);
+  return (
+    typeof doc === 'object' &&
+    doc !== null &&
+    doc.type === 'doc' &&
+    doc.version === 1 &&
+    Array.isArray(doc.content) &&
+    valid(doc)
+  );
 };
 
 /**
@@ -92,13 +99,15 @@ export const startJiraFake = async (options: JiraFakeOptions = {}): Promise<Jira
     { id: '41', name: 'Done', category: 'done' },
   ];
   const requests: RecordedRequest[] = [];
-  const faults: { remaining: number; status: number; headers: Record<string, string>; method?: string }[] = [];
+  const faults: { remaining: number; status: number; headers: Record<string, string>; method?: string }[] =
+    [];
   let nextId = 10_000;
   let baseUrl = '';
 
   const issueOr404 = (key: string): FakeJiraIssue => {
     const issue = issues.get(key.toUpperCase());
-    if (issue === undefined) throw jiraError(404, ['Issue does not exist or you do not have permission to see it.']);
+    if (issue === undefined)
+      throw jiraError(404, ['Issue does not exist or you do not have permission to see it.']);
     return issue;
   };
   const statusJson = (name: string) => {
@@ -106,7 +115,10 @@ export const startJiraFake = async (options: JiraFakeOptions = {}): Promise<Jira
     return {
       id: s?.id,
       name: s?.name,
-      statusCategory: { key: s?.category, name: s?.category === 'done' ? 'Done' : s?.category === 'new' ? 'To Do' : 'In Progress' },
+      statusCategory: {
+        key: s?.category,
+        name: s?.category === 'done' ? 'Done' : s?.category === 'new' ? 'To Do' : 'In Progress',
+      },
     };
   };
   const commentJson = (issue: FakeJiraIssue, c: FakeJiraComment) => ({
@@ -129,7 +141,10 @@ export const startJiraFake = async (options: JiraFakeOptions = {}): Promise<Jira
       const all: Record<string, unknown> = {
         ...issue.fields,
         status: statusJson(issue.status),
-        comment: { ...pageOf(issue.comments, {}), comments: issue.comments.map((c) => commentJson(issue, c)) },
+        comment: {
+          ...pageOf(issue.comments, {}),
+          comments: issue.comments.map((c) => commentJson(issue, c)),
+        },
       };
       const wanted = (req.query.fields ?? '*all').split(',').map((f) => f.trim());
       const fields =
@@ -146,7 +161,16 @@ export const startJiraFake = async (options: JiraFakeOptions = {}): Promise<Jira
           key: issue.key,
           fields,
           ...(expand.includes('names')
-            ? { names: { summary: 'Summary', description: 'Description', labels: 'Labels', status: 'Status', comment: 'Comment', ...fieldNames } }
+            ? {
+                names: {
+                  summary: 'Summary',
+                  description: 'Description',
+                  labels: 'Labels',
+                  status: 'Status',
+                  comment: 'Comment',
+                  ...fieldNames,
+                },
+              }
             : {}),
         },
       };
@@ -179,7 +203,13 @@ export const startJiraFake = async (options: JiraFakeOptions = {}): Promise<Jira
           expand: 'transitions',
           transitions: statuses
             .filter((s) => s.name !== issue.status)
-            .map((s) => ({ id: s.id, name: `Move to ${s.name}`, to: statusJson(s.name), hasScreen: false, isAvailable: true })),
+            .map((s) => ({
+              id: s.id,
+              name: `Move to ${s.name}`,
+              to: statusJson(s.name),
+              hasScreen: false,
+              isAvailable: true,
+            })),
         },
       };
     })
@@ -187,7 +217,8 @@ export const startJiraFake = async (options: JiraFakeOptions = {}): Promise<Jira
       const issue = issueOr404(req.params.key as string);
       const id = (req.body as { transition?: { id?: unknown } } | undefined)?.transition?.id;
       const target = statuses.find((s) => s.id === String(id) && s.name !== issue.status);
-      if (target === undefined) throw jiraError(400, [`Transition id '${String(id)}' is not valid for this issue.`]);
+      if (target === undefined)
+        throw jiraError(400, [`Transition id '${String(id)}' is not valid for this issue.`]);
       issue.status = target.name;
       return { status: 204 };
     });
@@ -202,13 +233,21 @@ export const startJiraFake = async (options: JiraFakeOptions = {}): Promise<Jira
     if (fault !== undefined) {
       fault.remaining -= 1;
       if (fault.remaining <= 0) faults.splice(faults.indexOf(fault), 1);
-      return answer(fault.status, fault.status === 429 ? { errorMessages: ['Rate limit exceeded.'], errors: {} } : 'Service Unavailable', fault.headers);
+      return answer(
+        fault.status,
+        fault.status === 429
+          ? { errorMessages: ['Rate limit exceeded.'], errors: {} }
+          : 'Service Unavailable',
+        fault.headers,
+      );
     }
     if (req.headers.authorization !== expectedAuth) {
-      return answer(401, 'Client must be authenticated to access this resource.', { 'www-authenticate': 'Basic realm="protected-area"' });
+      return answer(401, 'Client must be authenticated to access this resource.', {
+        'www-authenticate': 'Basic realm="protected-area"',
+      });
     }
     const match = routes.match(req.method, req.path);
-    if (match === undefined) return answer(404, { errorMessages: ['null for uri: ' + req.path], errors: {} });
+    if (match === undefined) return answer(404, { errorMessages: [`null for uri: ${req.path}`], errors: {} });
     try {
       const res = await match.handler({ ...req, params: match.params });
       return answer(res.status, res.body, res.headers);
@@ -253,7 +292,12 @@ export const startJiraFake = async (options: JiraFakeOptions = {}): Promise<Jira
       faults.push({
         remaining: count,
         status: 429,
-        headers: { 'retry-after': String(retryAfter), 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'ratelimit-reason': 'jira-quota-tenant-based' },
+        headers: {
+          'retry-after': String(retryAfter),
+          'x-ratelimit-limit': '100',
+          'x-ratelimit-remaining': '0',
+          'ratelimit-reason': 'jira-quota-tenant-based',
+        },
       });
     },
     failNext(count, status = 503, method) {

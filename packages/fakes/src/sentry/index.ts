@@ -41,7 +41,10 @@ export interface SentryFake {
   requests: RecordedRequest[];
   /** Largest page the issues list returns, whatever `limit` asks (Sentry: 100). */
   maxPageSize: number;
-  seedIssue(input: Partial<FakeSentryIssue> & { project: string; title: string }, events?: Partial<FakeSentryEvent>[]): FakeSentryIssue;
+  seedIssue(
+    input: Partial<FakeSentryIssue> & { project: string; title: string },
+    events?: Partial<FakeSentryEvent>[],
+  ): FakeSentryIssue;
   /** The next `count` requests get 429 with `Retry-After`. */
   throttle(count: number, retryAfter?: number): void;
   close(): Promise<void>;
@@ -91,14 +94,21 @@ export const startSentryFake = async (options: SentryFakeOptions = {}): Promise<
   const routes = new Router()
     .on('GET', '/api/0/projects/:org/:project/issues', (req) => {
       orgOr404(req.params.org as string);
-      if (!projects.has(req.params.project as string)) throw sentryError(404, 'The requested resource does not exist');
+      if (!projects.has(req.params.project as string))
+        throw sentryError(404, 'The requested resource does not exist');
       const query = req.query.query ?? 'is:unresolved';
       const statusFilter = /is:(unresolved|resolved|ignored)/.exec(query)?.[1];
-      const text = query.replace(/is:\w+/g, '').trim().toLowerCase();
+      const text = query
+        .replace(/is:\w+/g, '')
+        .trim()
+        .toLowerCase();
       const matching = issues
         .filter((i) => i.project === req.params.project)
         .filter((i) => statusFilter === undefined || i.status === statusFilter)
-        .filter((i) => text === '' || i.title.toLowerCase().includes(text) || i.culprit.toLowerCase().includes(text))
+        .filter(
+          (i) =>
+            text === '' || i.title.toLowerCase().includes(text) || i.culprit.toLowerCase().includes(text),
+        )
         .sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : -1));
       const limit = Math.min(Math.max(1, Number(req.query.limit ?? 100) || 100), api.maxPageSize);
       const offset = Number((req.query.cursor ?? '0:0:0').split(':')[1] ?? 0) || 0;
@@ -135,7 +145,11 @@ export const startSentryFake = async (options: SentryFakeOptions = {}): Promise<
     requests.push(req);
     const answer = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       req.status = status;
-      return { status, body, headers: { 'x-sentry-rate-limit-limit': '40', 'x-sentry-rate-limit-remaining': '39', ...headers } };
+      return {
+        status,
+        body,
+        headers: { 'x-sentry-rate-limit-limit': '40', 'x-sentry-rate-limit-remaining': '39', ...headers },
+      };
     };
     const fault = faults[0];
     if (fault !== undefined) {
@@ -143,7 +157,9 @@ export const startSentryFake = async (options: SentryFakeOptions = {}): Promise<
       if (fault.remaining <= 0) faults.shift();
       return answer(
         429,
-        { detail: 'You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds' },
+        {
+          detail: 'You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds',
+        },
         { 'retry-after': String(fault.retryAfter), 'x-sentry-rate-limit-remaining': '0' },
       );
     }

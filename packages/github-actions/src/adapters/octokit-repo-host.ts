@@ -38,7 +38,13 @@ const call = async <T>(fn: () => Promise<T>): Promise<T> => {
   } catch (error) {
     const status = statusOf(error);
     if (status === undefined) throw error;
-    throw new UpstreamError('github', status, `github answered ${status}: ${messageOf(error)}`, undefined, error);
+    throw new UpstreamError(
+      'github',
+      status,
+      `github answered ${status}: ${messageOf(error)}`,
+      undefined,
+      error,
+    );
   }
 };
 
@@ -124,7 +130,12 @@ const toJob = (j: RawJob): JobInfo => ({
   status: j.status,
   conclusion: j.conclusion,
   url: j.html_url,
-  steps: (j.steps ?? []).map((s) => ({ number: s.number, name: s.name, status: s.status, conclusion: s.conclusion })),
+  steps: (j.steps ?? []).map((s) => ({
+    number: s.number,
+    name: s.name,
+    status: s.status,
+    conclusion: s.conclusion,
+  })),
 });
 
 /** {@link RepoHost} over the GitHub REST API (Octokit). */
@@ -212,12 +223,17 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async resolveCommit(repo: string, ref: string): Promise<string | undefined> {
-    const res = await orUndefined(() => this.octokit.rest.repos.getCommit({ ...split(repo), ref }), [404, 422]);
+    const res = await orUndefined(
+      () => this.octokit.rest.repos.getCommit({ ...split(repo), ref }),
+      [404, 422],
+    );
     return res?.data.sha;
   }
 
   async branchHead(repo: string, branch: string): Promise<string | undefined> {
-    const res = await orUndefined(() => this.octokit.rest.git.getRef({ ...split(repo), ref: `heads/${branch}` }));
+    const res = await orUndefined(() =>
+      this.octokit.rest.git.getRef({ ...split(repo), ref: `heads/${branch}` }),
+    );
     return res?.data.object.sha;
   }
 
@@ -234,7 +250,9 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async commitTree(repo: string, commitSha: string): Promise<string> {
-    const { data } = await call(() => this.octokit.rest.git.getCommit({ ...split(repo), commit_sha: commitSha }));
+    const { data } = await call(() =>
+      this.octokit.rest.git.getCommit({ ...split(repo), commit_sha: commitSha }),
+    );
     return data.tree.sha;
   }
 
@@ -243,7 +261,12 @@ export class OctokitRepoHost implements RepoHost {
       this.octokit.rest.git.createTree({
         ...split(repo),
         base_tree: baseTree,
-        tree: files.map((f) => ({ path: f.path, mode: '100644' as const, type: 'blob' as const, content: f.content })),
+        tree: files.map((f) => ({
+          path: f.path,
+          mode: '100644' as const,
+          type: 'blob' as const,
+          content: f.content,
+        })),
       }),
     );
     return data.sha;
@@ -258,7 +281,9 @@ export class OctokitRepoHost implements RepoHost {
 
   async moveBranch(repo: string, branch: string, sha: string): Promise<'updated' | 'conflict'> {
     try {
-      await call(() => this.octokit.rest.git.updateRef({ ...split(repo), ref: `heads/${branch}`, sha, force: false }));
+      await call(() =>
+        this.octokit.rest.git.updateRef({ ...split(repo), ref: `heads/${branch}`, sha, force: false }),
+      );
       return 'updated';
     } catch (error) {
       if (error instanceof UpstreamError && error.status === 422 && /fast forward/i.test(error.message)) {
@@ -268,7 +293,14 @@ export class OctokitRepoHost implements RepoHost {
     }
   }
 
-  async putFile(input: { repo: string; branch: string; path: string; content: string; message: string; sha?: string }) {
+  async putFile(input: {
+    repo: string;
+    branch: string;
+    path: string;
+    content: string;
+    message: string;
+    sha?: string;
+  }) {
     const { data } = await call(() =>
       this.octokit.rest.repos.createOrUpdateFileContents({
         ...split(input.repo),
@@ -285,7 +317,12 @@ export class OctokitRepoHost implements RepoHost {
   async findOpenPull(repo: string, headBranch: string): Promise<PullInfo | undefined> {
     const { owner } = split(repo);
     const { data } = await call(() =>
-      this.octokit.rest.pulls.list({ ...split(repo), head: `${owner}:${headBranch}`, state: 'open', per_page: 10 }),
+      this.octokit.rest.pulls.list({
+        ...split(repo),
+        head: `${owner}:${headBranch}`,
+        state: 'open',
+        per_page: 10,
+      }),
     );
     const pull = data.find((p) => p.head.ref === headBranch);
     return pull === undefined ? undefined : toPull(pull as RawPull);
@@ -306,15 +343,26 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async getPull(repo: string, pullNumber: number): Promise<PullInfo | undefined> {
-    const res = await orUndefined(() => this.octokit.rest.pulls.get({ ...split(repo), pull_number: pullNumber }));
+    const res = await orUndefined(() =>
+      this.octokit.rest.pulls.get({ ...split(repo), pull_number: pullNumber }),
+    );
     return res === undefined ? undefined : toPull(res.data as RawPull);
   }
 
   async listComments(repo: string, issueNumber: number): Promise<CommentInfo[]> {
     const comments = await call(() =>
-      this.octokit.paginate(this.octokit.rest.issues.listComments, { ...split(repo), issue_number: issueNumber, per_page: 100 }),
+      this.octokit.paginate(this.octokit.rest.issues.listComments, {
+        ...split(repo),
+        issue_number: issueNumber,
+        per_page: 100,
+      }),
     );
-    return comments.map((c) => ({ id: c.id, url: c.html_url, body: c.body ?? '', author: c.user?.login ?? null }));
+    return comments.map((c) => ({
+      id: c.id,
+      url: c.html_url,
+      body: c.body ?? '',
+      author: c.user?.login ?? null,
+    }));
   }
 
   async createComment(repo: string, issueNumber: number, body: string): Promise<CommentInfo> {
@@ -326,7 +374,11 @@ export class OctokitRepoHost implements RepoHost {
 
   async workflowRuns(repo: string, headSha: string): Promise<RunInfo[]> {
     const runs = await call(() =>
-      this.octokit.paginate(this.octokit.rest.actions.listWorkflowRunsForRepo, { ...split(repo), head_sha: headSha, per_page: 100 }),
+      this.octokit.paginate(this.octokit.rest.actions.listWorkflowRunsForRepo, {
+        ...split(repo),
+        head_sha: headSha,
+        per_page: 100,
+      }),
     );
     return runs.map((r) => ({
       id: r.id,
@@ -342,13 +394,20 @@ export class OctokitRepoHost implements RepoHost {
 
   async jobs(repo: string, runId: number): Promise<JobInfo[]> {
     const jobs = await call(() =>
-      this.octokit.paginate(this.octokit.rest.actions.listJobsForWorkflowRun, { ...split(repo), run_id: runId, filter: 'latest', per_page: 100 }),
+      this.octokit.paginate(this.octokit.rest.actions.listJobsForWorkflowRun, {
+        ...split(repo),
+        run_id: runId,
+        filter: 'latest',
+        per_page: 100,
+      }),
     );
     return jobs.map((j) => toJob(j as RawJob));
   }
 
   async job(repo: string, jobId: number): Promise<JobInfo | undefined> {
-    const res = await orUndefined(() => this.octokit.rest.actions.getJobForWorkflowRun({ ...split(repo), job_id: jobId }));
+    const res = await orUndefined(() =>
+      this.octokit.rest.actions.getJobForWorkflowRun({ ...split(repo), job_id: jobId }),
+    );
     return res === undefined ? undefined : toJob(res.data as RawJob);
   }
 
@@ -364,7 +423,11 @@ export class OctokitRepoHost implements RepoHost {
 
   async annotations(repo: string, checkRunId: number): Promise<AnnotationInfo[]> {
     const all = await call(() =>
-      this.octokit.paginate(this.octokit.rest.checks.listAnnotations, { ...split(repo), check_run_id: checkRunId, per_page: 100 }),
+      this.octokit.paginate(this.octokit.rest.checks.listAnnotations, {
+        ...split(repo),
+        check_run_id: checkRunId,
+        per_page: 100,
+      }),
     );
     return all.map((a) => ({
       path: a.path,

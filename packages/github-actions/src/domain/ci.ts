@@ -18,7 +18,11 @@ export const latestRuns = (runs: readonly RunInfo[]): RunInfo[] => {
   const byWorkflow = new Map<number, RunInfo>();
   for (const run of runs) {
     const prev = byWorkflow.get(run.workflowId);
-    if (prev === undefined || run.runAttempt > prev.runAttempt || (run.runAttempt === prev.runAttempt && run.id > prev.id)) {
+    if (
+      prev === undefined ||
+      run.runAttempt > prev.runAttempt ||
+      (run.runAttempt === prev.runAttempt && run.id > prev.id)
+    ) {
       byWorkflow.set(run.workflowId, run);
     }
   }
@@ -34,7 +38,9 @@ const summary = (run: RunInfo): WorkflowRunSummary => ({
 });
 
 const failedSteps = (job: JobInfo) =>
-  job.steps.filter((step) => step.conclusion !== null && FAILED.has(step.conclusion)).map((step) => step.name);
+  job.steps
+    .filter((step) => step.conclusion !== null && FAILED.has(step.conclusion))
+    .map((step) => step.name);
 
 /** CI state of a commit from its latest workflow runs. */
 export const ciStateOf = async (host: RepoHost, repo: string, headSha: string) => {
@@ -54,9 +60,17 @@ export const listWorkflowRuns = async (deps: CiToolDeps, args: { repo: string; h
   const failedJobs = (
     await Promise.all(
       failedRuns.map(async (run) =>
-        (await deps.host.jobs(repo, run.id))
+        (
+          await deps.host.jobs(repo, run.id)
+        )
           .filter((job) => job.conclusion !== null && FAILED.has(job.conclusion))
-          .map((job) => ({ runId: run.id, jobId: job.id, name: job.name, conclusion: job.conclusion, failedSteps: failedSteps(job) })),
+          .map((job) => ({
+            runId: run.id,
+            jobId: job.id,
+            name: job.name,
+            conclusion: job.conclusion,
+            failedSteps: failedSteps(job),
+          })),
       ),
     )
   ).flat();
@@ -64,7 +78,14 @@ export const listWorkflowRuns = async (deps: CiToolDeps, args: { repo: string; h
     repo,
     headSha,
     state: decision.state,
-    runs: runs.map((run) => ({ id: run.id, name: run.name, status: run.status, conclusion: run.conclusion, event: run.event, url: run.url })),
+    runs: runs.map((run) => ({
+      id: run.id,
+      name: run.name,
+      status: run.status,
+      conclusion: run.conclusion,
+      event: run.event,
+      url: run.url,
+    })),
     failedJobs,
     note:
       runs.length === 0
@@ -94,12 +115,22 @@ export const listJobs = async (deps: CiToolDeps, args: { repo: string; runId: nu
 };
 
 /** The failing part of a job log, capped. */
-export const getJobLog = async (deps: CiToolDeps, args: { repo: string; jobId: number; maxChars?: number }) => {
+export const getJobLog = async (
+  deps: CiToolDeps,
+  args: { repo: string; jobId: number; maxChars?: number },
+) => {
   const repo = checkRepo(deps.guardrails, args.repo).fullName;
   const job = await deps.host.job(repo, args.jobId);
-  if (job === undefined) throw new ActionError(404, `job ${args.jobId} not found in ${repo}; use listWorkflowRuns for job ids`);
+  if (job === undefined)
+    throw new ActionError(404, `job ${args.jobId} not found in ${repo}; use listWorkflowRuns for job ids`);
   if (job.status !== 'completed') {
-    return { repo, jobId: job.id, name: job.name, status: job.status, note: 'job still running; its log is not final yet' };
+    return {
+      repo,
+      jobId: job.id,
+      name: job.name,
+      status: job.status,
+      note: 'job still running; its log is not final yet',
+    };
   }
   const log = extractFailure(await deps.host.jobLog(repo, job.id), args.maxChars ?? 8000);
   return {
@@ -111,12 +142,17 @@ export const getJobLog = async (deps: CiToolDeps, args: { repo: string; jobId: n
     errors: log.errors,
     totalLines: log.totalLines,
     excerpt: log.excerpt,
-    ...(log.truncated ? { truncated: true, note: 'only the part of the log around the failure is shown' } : {}),
+    ...(log.truncated
+      ? { truncated: true, note: 'only the part of the log around the failure is shown' }
+      : {}),
   };
 };
 
 /** Annotations of a check run (a GitHub Actions job id is its check run id), capped. */
-export const getCheckRunAnnotations = async (deps: CiToolDeps, args: { repo: string; checkRunId: number }) => {
+export const getCheckRunAnnotations = async (
+  deps: CiToolDeps,
+  args: { repo: string; checkRunId: number },
+) => {
   const repo = checkRepo(deps.guardrails, args.repo).fullName;
   const all = await deps.host.annotations(repo, args.checkRunId);
   // Failures first: they are what the fix must address.
@@ -134,6 +170,8 @@ export const getCheckRunAnnotations = async (deps: CiToolDeps, args: { repo: str
     checkRunId: args.checkRunId,
     count: all.length,
     annotations: shown,
-    ...(all.length > shown.length ? { truncated: true, note: `showing ${shown.length} of ${all.length}` } : {}),
+    ...(all.length > shown.length
+      ? { truncated: true, note: `showing ${shown.length} of ${all.length}` }
+      : {}),
   };
 };

@@ -35,7 +35,10 @@ export const searchCode = async (deps: DiscoveryDeps, args: { query: string; lim
     if (m[2] === '-') continue;
     if (kind === 'repo') checkRepo(guardrails, value);
     else if (value.toLowerCase() !== guardrails.org.toLowerCase()) {
-      throw new ActionError(403, `search is limited to the ${guardrails.org} organisation; drop "${m[0].trim()}"`);
+      throw new ActionError(
+        403,
+        `search is limited to the ${guardrails.org} organisation; drop "${m[0].trim()}"`,
+      );
     }
   }
   const query = `${args.query.replace(SCOPE_QUALIFIER, (all, lead, neg, kind: string) =>
@@ -50,14 +53,20 @@ export const searchCode = async (deps: DiscoveryDeps, args: { query: string; lim
     .slice(0, limit)
     .map((hit) => ({
       ...hit,
-      ...(hit.fragment === undefined ? {} : { fragment: capText(hit.fragment, DiscoveryLimits.fragmentChars).text }),
+      ...(hit.fragment === undefined
+        ? {}
+        : { fragment: capText(hit.fragment, DiscoveryLimits.fragmentChars).text }),
     }));
   return {
     query,
     totalCount: result.total,
     returned: hits.length,
-    ...(result.incomplete ? { note: 'GitHub reported incomplete results (search timed out); refine the query' } : {}),
-    ...(result.total > hits.length ? { more: `showing ${hits.length} of ${result.total}; refine the query to see others` } : {}),
+    ...(result.incomplete
+      ? { note: 'GitHub reported incomplete results (search timed out); refine the query' }
+      : {}),
+    ...(result.total > hits.length
+      ? { more: `showing ${hits.length} of ${result.total}; refine the query to see others` }
+      : {}),
     hits,
   };
 };
@@ -134,7 +143,15 @@ export const getFile = async (
   if (found.kind === 'other') throw new ActionError(400, `${path} is a submodule or symlink, not a file`);
   const bytes = found.content ?? (await deps.host.getBlob(repo, found.sha));
   if (looksBinary(bytes)) {
-    return { repo, path, ref, sha: found.sha, size: found.size, binary: true, note: 'binary file; not shown' };
+    return {
+      repo,
+      path,
+      ref,
+      sha: found.sha,
+      size: found.size,
+      binary: true,
+      note: 'binary file; not shown',
+    };
   }
   const lines = decodeText(bytes).split('\n');
   const start = Math.max(1, args.startLine ?? 1);
@@ -145,7 +162,9 @@ export const getFile = async (
   if (end < start) throw new ActionError(400, 'endLine must be >= startLine');
   const selected = lines.slice(start - 1, end).join('\n');
   const capped = capText(selected, DiscoveryLimits.fileChars);
-  const shownLines = capped.truncated ? selected.slice(0, DiscoveryLimits.fileChars).split('\n').length : end - start + 1;
+  const shownLines = capped.truncated
+    ? selected.slice(0, DiscoveryLimits.fileChars).split('\n').length
+    : end - start + 1;
   return {
     repo,
     path,

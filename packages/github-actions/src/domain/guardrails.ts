@@ -137,7 +137,10 @@ export const checkWritablePath = (guardrails: Guardrails, path: string): string 
   }
   const segments = path.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..')) {
-    throw new ActionError(400, `path ${shown} must not contain "", "." or ".." segments; write it canonically`);
+    throw new ActionError(
+      400,
+      `path ${shown} must not contain "", "." or ".." segments; write it canonically`,
+    );
   }
   if (segments.some((s) => s.trim().toLowerCase() === '.git' || s.trim() !== s)) {
     throw new ActionError(400, `path ${shown} must not touch .git or have segments with surrounding spaces`);

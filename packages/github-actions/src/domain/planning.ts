@@ -1,4 +1,4 @@
-import { ActionError, type ActionContext, UpstreamError } from '@enterprise-agents/core';
+import { type ActionContext, ActionError, UpstreamError } from '@enterprise-agents/core';
 import { ciStateOf } from './ci';
 import {
   checkAgentBranch,
@@ -46,7 +46,10 @@ const repoInfo = async (host: RepoHost, repo: RepoRef): Promise<RepoInfo> => {
 const writableBranch = (guardrails: Guardrails, info: RepoInfo, branch: string): string => {
   checkAgentBranch(guardrails, branch);
   if (branch === info.defaultBranch) {
-    throw new ActionError(403, `${branch} is the default branch of ${info.fullName}; the agent never writes to it`);
+    throw new ActionError(
+      403,
+      `${branch} is the default branch of ${info.fullName}; the agent never writes to it`,
+    );
   }
   if (info.archived) throw new ActionError(403, `${info.fullName} is archived; it cannot be written`);
   return branch;
@@ -55,7 +58,8 @@ const writableBranch = (guardrails: Guardrails, info: RepoInfo, branch: string):
 const checkMessage = (message: string): string => {
   const trimmed = message.trim();
   if (trimmed === '') throw new ActionError(400, 'message must not be empty');
-  if (trimmed.length > MAX_MESSAGE_CHARS) throw new ActionError(400, `message is longer than ${MAX_MESSAGE_CHARS} characters`);
+  if (trimmed.length > MAX_MESSAGE_CHARS)
+    throw new ActionError(400, `message is longer than ${MAX_MESSAGE_CHARS} characters`);
   return trimmed;
 };
 
@@ -71,11 +75,18 @@ export const createBranch = async (
   const branch = writableBranch(deps.guardrails, info, args.branch);
   const from = args.fromRef === undefined || args.fromRef === '' ? info.defaultBranch : args.fromRef;
   const sha = await deps.host.resolveCommit(repo.fullName, from);
-  if (sha === undefined) throw new ActionError(404, `fromRef "${from}" is neither a branch nor a commit of ${repo.fullName}`);
+  if (sha === undefined)
+    throw new ActionError(404, `fromRef "${from}" is neither a branch nor a commit of ${repo.fullName}`);
   const outcome = await deps.host.createBranch(repo.fullName, branch, sha);
   if (outcome === 'exists') {
     const head = await deps.host.branchHead(repo.fullName, branch);
-    return { repo: repo.fullName, branch, sha: head, created: false, note: 'branch already existed; left unchanged' };
+    return {
+      repo: repo.fullName,
+      branch,
+      sha: head,
+      created: false,
+      note: 'branch already existed; left unchanged',
+    };
   }
   await deps.audit.append(taskId, {
     type: 'github.write',
@@ -92,7 +103,13 @@ export const createBranch = async (
  */
 export const commitFiles = async (
   deps: PlanningDeps,
-  args: { repo: string; branch: string; message: string; files: { path: string; content: string }[]; expectedHeadSha?: string },
+  args: {
+    repo: string;
+    branch: string;
+    message: string;
+    files: { path: string; content: string }[];
+    expectedHeadSha?: string;
+  },
   ctx: Pick<ActionContext, 'taskId'>,
 ) => {
   const taskId = requireTask(ctx);
@@ -117,15 +134,32 @@ export const commitFiles = async (
   const info = await repoInfo(deps.host, repo);
   const branch = writableBranch(guardrails, info, args.branch);
   let head = await deps.host.branchHead(repo.fullName, branch);
-  if (head === undefined) throw new ActionError(404, `branch ${branch} does not exist in ${repo.fullName}; call createBranch first`);
+  if (head === undefined)
+    throw new ActionError(
+      404,
+      `branch ${branch} does not exist in ${repo.fullName}; call createBranch first`,
+    );
   for (let attempt = 0; ; attempt += 1) {
-    if (args.expectedHeadSha !== undefined && args.expectedHeadSha !== '' && head !== args.expectedHeadSha.toLowerCase()) {
-      throw new ActionError(409, `branch ${branch} moved: its head is ${head}, not ${args.expectedHeadSha}; re-read and retry`);
+    if (
+      args.expectedHeadSha !== undefined &&
+      args.expectedHeadSha !== '' &&
+      head !== args.expectedHeadSha.toLowerCase()
+    ) {
+      throw new ActionError(
+        409,
+        `branch ${branch} moved: its head is ${head}, not ${args.expectedHeadSha}; re-read and retry`,
+      );
     }
     const baseTree = await deps.host.commitTree(repo.fullName, head);
     const tree = await deps.host.createTree(repo.fullName, baseTree, args.files);
     if (tree === baseTree) {
-      return { repo: repo.fullName, branch, commitSha: head, changed: false, note: 'files already had this content; no commit made' };
+      return {
+        repo: repo.fullName,
+        branch,
+        commitSha: head,
+        changed: false,
+        note: 'files already had this content; no commit made',
+      };
     }
     const commit = await deps.host.createCommit(repo.fullName, message, tree, [head]);
     const moved = await deps.host.moveBranch(repo.fullName, branch, commit);
@@ -162,14 +196,24 @@ export const putFile = async (
   const info = await repoInfo(deps.host, repo);
   const branch = writableBranch(guardrails, info, args.branch);
   if ((await deps.host.branchHead(repo.fullName, branch)) === undefined) {
-    throw new ActionError(404, `branch ${branch} does not exist in ${repo.fullName}; call createBranch first`);
+    throw new ActionError(
+      404,
+      `branch ${branch} does not exist in ${repo.fullName}; call createBranch first`,
+    );
   }
   const existing = await deps.host.getContent(repo.fullName, path, branch);
-  if (existing !== undefined && existing.kind !== 'file') throw new ActionError(400, `${path} is a directory`);
+  if (existing !== undefined && existing.kind !== 'file')
+    throw new ActionError(400, `${path} is a directory`);
   if (existing?.kind === 'file') {
     const current = existing.content ?? (await deps.host.getBlob(repo.fullName, existing.sha));
     if (current.equals(Buffer.from(args.content, 'utf8'))) {
-      return { repo: repo.fullName, branch, path, changed: false, note: 'file already has this content; no commit made' };
+      return {
+        repo: repo.fullName,
+        branch,
+        path,
+        changed: false,
+        note: 'file already has this content; no commit made',
+      };
     }
   }
   const { commitSha } = await deps.host.putFile({
@@ -216,27 +260,41 @@ export const createDraftPullRequest = async (
     try {
       checkAgentBranch(guardrails, base);
     } catch {
-      throw new ActionError(403, `base must be ${info.defaultBranch} (the default branch) or another ${guardrails.branchPrefix} branch`);
+      throw new ActionError(
+        403,
+        `base must be ${info.defaultBranch} (the default branch) or another ${guardrails.branchPrefix} branch`,
+      );
     }
   }
   if (base === head) throw new ActionError(400, 'base and head must differ');
   const title = args.title.trim();
   if (title === '' || title.length > 256) throw new ActionError(400, 'title must be 1-256 characters');
-  if (args.body.length > MAX_COMMENT_CHARS) throw new ActionError(413, `body is longer than ${MAX_COMMENT_CHARS} characters`);
+  if (args.body.length > MAX_COMMENT_CHARS)
+    throw new ActionError(413, `body is longer than ${MAX_COMMENT_CHARS} characters`);
   const existing = await deps.host.findOpenPull(repo.fullName, head);
-  if (existing !== undefined) return { ...pullView(existing), created: false, note: 'a pull request for this branch is already open' };
+  if (existing !== undefined)
+    return { ...pullView(existing), created: false, note: 'a pull request for this branch is already open' };
   const pull = await deps.host.createDraftPull({ repo: repo.fullName, head, base, title, body: args.body });
   await deps.audit.append(taskId, {
     type: 'github.write',
     message: `opened draft PR #${pull.number} in ${repo.fullName}: ${title}`,
-    data: { operation: 'createDraftPullRequest', repo: repo.fullName, branch: head, base, prNumber: pull.number, prUrl: pull.url, sha: pull.headSha },
+    data: {
+      operation: 'createDraftPullRequest',
+      repo: repo.fullName,
+      branch: head,
+      base,
+      prNumber: pull.number,
+      prUrl: pull.url,
+      sha: pull.headSha,
+    },
   });
   return { ...pullView(pull), created: true };
 };
 
 const agentPull = async (deps: PlanningDeps, repo: RepoRef, pullNumber: number): Promise<PullInfo> => {
   const pull = await deps.host.getPull(repo.fullName, pullNumber);
-  if (pull === undefined) throw new ActionError(404, `pull request #${pullNumber} not found in ${repo.fullName}`);
+  if (pull === undefined)
+    throw new ActionError(404, `pull request #${pullNumber} not found in ${repo.fullName}`);
   return pull;
 };
 
@@ -250,26 +308,53 @@ export const commentOnPullRequest = async (
   const repo = checkRepo(deps.guardrails, args.repo);
   const body = args.body.trim();
   if (body === '') throw new ActionError(400, 'body must not be empty');
-  if (body.length > MAX_COMMENT_CHARS) throw new ActionError(413, `body is longer than ${MAX_COMMENT_CHARS} characters`);
+  if (body.length > MAX_COMMENT_CHARS)
+    throw new ActionError(413, `body is longer than ${MAX_COMMENT_CHARS} characters`);
   const pull = await agentPull(deps, repo, args.pullNumber);
   if (!pull.headRef.startsWith(deps.guardrails.branchPrefix)) {
-    throw new ActionError(403, `#${pull.number} is not an agent pull request (head ${pull.headRef}); the agent only comments on its own`);
+    throw new ActionError(
+      403,
+      `#${pull.number} is not an agent pull request (head ${pull.headRef}); the agent only comments on its own`,
+    );
   }
-  const duplicate = (await deps.host.listComments(repo.fullName, pull.number)).find((c) => c.body.trim() === body);
+  const duplicate = (await deps.host.listComments(repo.fullName, pull.number)).find(
+    (c) => c.body.trim() === body,
+  );
   if (duplicate !== undefined) {
-    return { repo: repo.fullName, pullNumber: pull.number, commentId: duplicate.id, url: duplicate.url, created: false, note: 'the same comment already exists' };
+    return {
+      repo: repo.fullName,
+      pullNumber: pull.number,
+      commentId: duplicate.id,
+      url: duplicate.url,
+      created: false,
+      note: 'the same comment already exists',
+    };
   }
   const comment = await deps.host.createComment(repo.fullName, pull.number, body);
   await deps.audit.append(taskId, {
     type: 'github.write',
     message: `commented on ${repo.fullName}#${pull.number}`,
-    data: { operation: 'commentOnPullRequest', repo: repo.fullName, prNumber: pull.number, commentId: comment.id },
+    data: {
+      operation: 'commentOnPullRequest',
+      repo: repo.fullName,
+      prNumber: pull.number,
+      commentId: comment.id,
+    },
   });
-  return { repo: repo.fullName, pullNumber: pull.number, commentId: comment.id, url: comment.url, created: true };
+  return {
+    repo: repo.fullName,
+    pullNumber: pull.number,
+    commentId: comment.id,
+    url: comment.url,
+    created: true,
+  };
 };
 
 /** State, head SHA and CI state of a pull request. */
-export const getPullRequestStatus = async (deps: PlanningDeps, args: { repo: string; pullNumber: number }) => {
+export const getPullRequestStatus = async (
+  deps: PlanningDeps,
+  args: { repo: string; pullNumber: number },
+) => {
   const repo = checkRepo(deps.guardrails, args.repo);
   const pull = await agentPull(deps, repo, args.pullNumber);
   const { runs, decision } = await ciStateOf(deps.host, repo.fullName, pull.headSha);
@@ -280,7 +365,12 @@ export const getPullRequestStatus = async (deps: PlanningDeps, args: { repo: str
     mergeableState: pull.mergeableState,
     ci: {
       state: decision.state,
-      runs: runs.map((run) => ({ id: run.id, name: run.name, status: run.status, conclusion: run.conclusion })),
+      runs: runs.map((run) => ({
+        id: run.id,
+        name: run.name,
+        status: run.status,
+        conclusion: run.conclusion,
+      })),
     },
   };
 };

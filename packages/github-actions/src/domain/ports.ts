@@ -100,7 +100,11 @@ export interface RepoHost {
   branchHead(repo: string, branch: string): Promise<string | undefined>;
   createBranch(repo: string, branch: string, sha: string): Promise<'created' | 'exists'>;
   commitTree(repo: string, commitSha: string): Promise<string>;
-  createTree(repo: string, baseTree: string, files: readonly { path: string; content: string }[]): Promise<string>;
+  createTree(
+    repo: string,
+    baseTree: string,
+    files: readonly { path: string; content: string }[],
+  ): Promise<string>;
   createCommit(repo: string, message: string, tree: string, parents: readonly string[]): Promise<string>;
   /** Fast-forward only; `conflict` when the branch moved meanwhile. */
   moveBranch(repo: string, branch: string, sha: string): Promise<'updated' | 'conflict'>;
@@ -113,7 +117,13 @@ export interface RepoHost {
     sha?: string;
   }): Promise<{ commitSha: string }>;
   findOpenPull(repo: string, headBranch: string): Promise<PullInfo | undefined>;
-  createDraftPull(input: { repo: string; head: string; base: string; title: string; body: string }): Promise<PullInfo>;
+  createDraftPull(input: {
+    repo: string;
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+  }): Promise<PullInfo>;
   getPull(repo: string, pullNumber: number): Promise<PullInfo | undefined>;
   listComments(repo: string, issueNumber: number): Promise<CommentInfo[]>;
   createComment(repo: string, issueNumber: number, body: string): Promise<CommentInfo>;

@@ -28,7 +28,8 @@ export const parseRegisterCiWait = (event: Record<string, unknown>): RegisterCiW
   if (typeof runId !== 'number' || !Number.isInteger(runId)) problems.push('runId (integer)');
   if (typeof repo !== 'string' || !REPO_RE.test(repo)) problems.push('repo (owner/name)');
   if (typeof headSha !== 'string' || !SHA_RE.test(headSha.toLowerCase())) problems.push('headSha (40 hex)');
-  if (problems.length > 0) throw new BadRequestError(`registerCiWait: missing or invalid ${problems.join(', ')}`);
+  if (problems.length > 0)
+    throw new BadRequestError(`registerCiWait: missing or invalid ${problems.join(', ')}`);
   return {
     action: 'registerCiWait',
     taskToken: taskToken as string,

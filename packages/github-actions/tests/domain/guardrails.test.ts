@@ -102,7 +102,9 @@ describe('checkWritablePath', () => {
   });
 
   it('honours configured globs', () => {
-    const g = guardrails({ protectedPaths: ['.github/workflows/**', 'infra/**/*.tf', 'secrets.*', 'CODEOWNERS'] });
+    const g = guardrails({
+      protectedPaths: ['.github/workflows/**', 'infra/**/*.tf', 'secrets.*', 'CODEOWNERS'],
+    });
     expect(refusal(() => checkWritablePath(g, 'infra/prod/main.tf'))).toBe(403);
     expect(refusal(() => checkWritablePath(g, 'infra/main.tf'))).toBe(403);
     expect(refusal(() => checkWritablePath(g, 'secrets.json'))).toBe(403);

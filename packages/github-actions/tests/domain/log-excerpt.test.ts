@@ -5,7 +5,9 @@ const ts = (line: string) => `2024-05-01T10:00:00.1234567Z ${line}`;
 
 describe('extractFailure', () => {
   it('keeps the failing part, strips timestamps and colours, and lists the errors', () => {
-    const noise = Array.from({ length: 500 }, (_, i) => ts(`npm http fetch GET 200 https://registry/pkg-${i}`));
+    const noise = Array.from({ length: 500 }, (_, i) =>
+      ts(`npm http fetch GET 200 https://registry/pkg-${i}`),
+    );
     const log = [
       ts('##[group]Run npm ci'),
       ...noise,
@@ -48,6 +50,11 @@ describe('extractFailure', () => {
 
   it('returns a short log whole', () => {
     const out = extractFailure('a\nError: boom\nb', 8000);
-    expect(out).toEqual({ errors: ['Error: boom'], excerpt: 'a\nError: boom\nb', totalLines: 3, truncated: false });
+    expect(out).toEqual({
+      errors: ['Error: boom'],
+      excerpt: 'a\nError: boom\nb',
+      totalLines: 3,
+      truncated: false,
+    });
   });
 });

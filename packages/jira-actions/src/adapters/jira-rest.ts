@@ -45,11 +45,14 @@ export class JiraRestClient implements JiraPort {
   }
 
   async latestComments(key: string, max: number) {
-    const { data } = await this.http.get<{ total: number; comments: JiraComment[] }>(issuePath(key, '/comment'), {
-      orderBy: '-created',
-      maxResults: Math.max(1, max),
-      startAt: 0,
-    });
+    const { data } = await this.http.get<{ total: number; comments: JiraComment[] }>(
+      issuePath(key, '/comment'),
+      {
+        orderBy: '-created',
+        maxResults: Math.max(1, max),
+        startAt: 0,
+      },
+    );
     return { total: data.total, comments: max === 0 ? [] : data.comments };
   }
 

@@ -49,7 +49,10 @@ const block = (node: AdfNode): string => {
   const children = node.content ?? [];
   switch (node.type) {
     case 'doc':
-      return children.map(block).filter((b) => b !== '').join('\n\n');
+      return children
+        .map(block)
+        .filter((b) => b !== '')
+        .join('\n\n');
     case 'paragraph':
       return children.map(inline).join('');
     case 'heading':
@@ -58,11 +61,16 @@ const block = (node: AdfNode): string => {
       return children.map((item) => indent(item.content?.map(block).join('\n') ?? '', '- ')).join('\n');
     case 'orderedList': {
       const start = Number(node.attrs?.order) || 1;
-      return children.map((item, i) => indent(item.content?.map(block).join('\n') ?? '', `${start + i}. `)).join('\n');
+      return children
+        .map((item, i) => indent(item.content?.map(block).join('\n') ?? '', `${start + i}. `))
+        .join('\n');
     }
     case 'taskList':
       return children
-        .map((item) => `${item.attrs?.state === 'DONE' ? '[x]' : '[ ]'} ${(item.content ?? []).map(inline).join('')}`)
+        .map(
+          (item) =>
+            `${item.attrs?.state === 'DONE' ? '[x]' : '[ ]'} ${(item.content ?? []).map(inline).join('')}`,
+        )
         .join('\n');
     case 'listItem':
       return children.map(block).join('\n');
@@ -83,7 +91,10 @@ const block = (node: AdfNode): string => {
     case 'layoutSection':
     case 'layoutColumn': {
       const title = str(node.attrs?.title);
-      const body = children.map(block).filter((b) => b !== '').join('\n\n');
+      const body = children
+        .map(block)
+        .filter((b) => b !== '')
+        .join('\n\n');
       return title === '' ? body : `${title}\n${body}`;
     }
     case 'table':
@@ -107,7 +118,8 @@ export const adfToText = (value: unknown): string => {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map(adfToText).join('\n');
-  if (typeof value === 'object' && typeof (value as AdfNode).type === 'string') return block(value as AdfNode).trim();
+  if (typeof value === 'object' && typeof (value as AdfNode).type === 'string')
+    return block(value as AdfNode).trim();
   if (typeof value === 'object' && typeof (value as { value?: unknown }).value === 'string') {
     return (value as { value: string }).value;
   }
@@ -144,7 +156,10 @@ const proseBlocks = (text: string): AdfNode[] =>
       if (lines.every((line) => /^\s*[-*] /.test(line))) {
         return {
           type: 'bulletList',
-          content: lines.map((line) => ({ type: 'listItem', content: [paragraph([line.replace(/^\s*[-*] /, '')])] })),
+          content: lines.map((line) => ({
+            type: 'listItem',
+            content: [paragraph([line.replace(/^\s*[-*] /, '')])],
+          })),
         };
       }
       return paragraph(lines);
@@ -170,5 +185,9 @@ export const textToAdf = (text: string): AdfNode => {
     last = (m.index ?? 0) + m[0].length;
   }
   content.push(...proseBlocks(text.slice(last)));
-  return { type: 'doc', version: 1, content: content.length > 0 ? content : [{ type: 'paragraph', content: [] }] };
+  return {
+    type: 'doc',
+    version: 1,
+    content: content.length > 0 ? content : [{ type: 'paragraph', content: [] }],
+  };
 };

@@ -1,4 +1,4 @@
-import { ActionError, type ActionContext } from '@enterprise-agents/core';
+import { type ActionContext, ActionError } from '@enterprise-agents/core';
 import { adfToText, textToAdf } from './adf';
 import type { AuditLog, JiraPort } from './ports';
 
@@ -24,22 +24,31 @@ const KEY_RE = /^[A-Z][A-Z0-9_]{0,49}-[1-9]\d{0,9}$/;
 const ACCEPTANCE = /acceptance criteria|definition of done|\bAC\b/i;
 
 const cap = (text: string, max: number): string =>
-  text.length <= max ? text : `${text.slice(0, max)}\n[… truncated: showed ${max} of ${text.length} characters]`;
+  text.length <= max
+    ? text
+    : `${text.slice(0, max)}\n[… truncated: showed ${max} of ${text.length} characters]`;
 
 /** Validates an issue key (and its project against the allowlist); returns it upper-cased. */
 export const checkIssueKey = (deps: Pick<JiraToolDeps, 'allowedProjects'>, raw: string): string => {
   const key = raw.trim().toUpperCase();
-  if (!KEY_RE.test(key)) throw new ActionError(400, `issueKey must look like PROJ-123, got "${raw.slice(0, 60)}"`);
+  if (!KEY_RE.test(key))
+    throw new ActionError(400, `issueKey must look like PROJ-123, got "${raw.slice(0, 60)}"`);
   const project = key.split('-')[0] as string;
   if (deps.allowedProjects.length > 0 && !deps.allowedProjects.some((p) => p.toUpperCase() === project)) {
-    throw new ActionError(403, `project ${project} is not one the agents may use (${deps.allowedProjects.join(', ')})`);
+    throw new ActionError(
+      403,
+      `project ${project} is not one the agents may use (${deps.allowedProjects.join(', ')})`,
+    );
   }
   return key;
 };
 
 const requireTask = (ctx: Pick<ActionContext, 'taskId'>): string => {
   if (ctx.taskId === undefined || ctx.taskId === '') {
-    throw new ActionError(400, 'this session has no taskId attribute; writes are only allowed inside a task run');
+    throw new ActionError(
+      400,
+      'this session has no taskId attribute; writes are only allowed inside a task run',
+    );
   }
   return ctx.taskId;
 };
@@ -62,7 +71,8 @@ export const getIssue = async (deps: JiraToolDeps, args: { issueKey: string; max
     .map(([id, name]) => ({ field: name, text: cap(adfToText(f[id]), JiraLimits.criteriaChars) }))
     .filter((c) => c.text.trim() !== '');
   const max = args.maxComments ?? 10;
-  const { total, comments } = max === 0 ? { total: 0, comments: [] } : await deps.jira.latestComments(key, max);
+  const { total, comments } =
+    max === 0 ? { total: 0, comments: [] } : await deps.jira.latestComments(key, max);
   return {
     key: issue.key,
     url: `${deps.baseUrl.replace(/\/+$/, '')}/browse/${issue.key}`,
@@ -102,7 +112,12 @@ export const addComment = async (
   const { comments } = await deps.jira.latestComments(key, 50);
   const duplicate = comments.find((c) => adfToText(c.body).trim() === rendered);
   if (duplicate !== undefined) {
-    return { issueKey: key, commentId: duplicate.id, created: false, note: 'the same comment already exists' };
+    return {
+      issueKey: key,
+      commentId: duplicate.id,
+      created: false,
+      note: 'the same comment already exists',
+    };
   }
   const comment = await deps.jira.addComment(key, adf);
   await deps.audit.append(taskId, {
@@ -153,7 +168,13 @@ export const transitionIssue = async (
   await deps.audit.append(taskId, {
     type: 'jira.write',
     message: `moved ${key} from ${current} to ${match.to.name}`,
-    data: { operation: 'transitionIssue', issueKey: key, from: current, to: match.to.name, transitionId: match.id },
+    data: {
+      operation: 'transitionIssue',
+      issueKey: key,
+      from: current,
+      to: match.to.name,
+      transitionId: match.id,
+    },
   });
   return { issueKey: key, from: current, status: match.to.name, changed: true };
 };

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The template variables of orchestrator.asl.json (docs/contracts.md); Terraform passes the same. */
@@ -38,9 +39,17 @@ export const DEFAULT_TEMPLATE_VARS: TemplateVars = {
 };
 
 /** Where the one definition lives (the file Terraform's templatefile() reads). */
-export const ORCHESTRATOR_TEMPLATE_PATH = fileURLToPath(
-  new URL('../../../../infrastructure/statemachine/orchestrator.asl.json', import.meta.url),
-);
+export const ORCHESTRATOR_TEMPLATE_PATH = ((): string => {
+  // Walk up from this module: the same lookup works from src/ and from a bundled CLI.
+  const relative = join('infrastructure', 'statemachine', 'orchestrator.asl.json');
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, relative))) return join(dir, relative);
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find ${relative} above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+})();
 
 export const readOrchestratorTemplate = (path = ORCHESTRATOR_TEMPLATE_PATH): string =>
   readFileSync(path, 'utf8');

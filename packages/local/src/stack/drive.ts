@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { hmacSha256Hex, signSlackRequest } from '@enterprise-agents/core';
+import type { SlackFakeMessage } from '@enterprise-agents/fakes/slack';
+import { LOCAL_DEFAULTS, LOCAL_SECRETS, type LocalStack } from './create-stack';
+
+/**
+ * What the outside world sends to the local stack, signed exactly as the
+ * vendors sign it: a Jira webhook and a Slack button click.
+ */
+export const sendJiraIssueCreated = async (
+  stack: LocalStack,
+  issue: { key: string; summary: string; description: string; labels?: string[] },
+): Promise<{ status: number; body: unknown }> => {
+  const project = issue.key.split('-')[0] ?? LOCAL_DEFAULTS.jiraProject;
+  const body = JSON.stringify({
+    timestamp: Date.now(),
+    webhookEvent: 'jira:issue_created',
+    issue_event_type_name: 'issue_created',
+    user: { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Product Owner' },
+    issue: {
+      id: '10042',
+      self: `${stack.jira.url}/rest/api/3/issue/10042`,
+      key: issue.key,
+      fields: {
+        summary: issue.summary,
+        description: issue.description,
+        labels: issue.labels ?? ['AI'],
+        issuetype: { name: 'Story' },
+        project: { key: project, name: project },
+        status: { name: 'To Do' },
+        reporter: { displayName: 'Product Owner' },
+      },
+    },
+  });
+  const response = await fetch(`${stack.url}/webhooks/jira`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-atlassian-webhook-identifier': randomUUID(),
+      'x-hub-signature': `sha256=${hmacSha256Hex(LOCAL_SECRETS.jiraWebhook, body)}`,
+    },
+    body,
+  });
+  return { status: response.status, body: await response.json() };
+};
+
+/** The approval message with Approve / Reject buttons, once the workflow posted it. */
+export const waitForApprovalMessage = async (
+  stack: LocalStack,
+  timeoutMs = 15_000,
+): Promise<SlackFakeMessage> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const message = stack.slack
+      .messages()
+      .find(
+        (m) =>
+          JSON.stringify(m.blocks ?? []).includes('approve_plan') &&
+          !JSON.stringify(m.blocks ?? []).includes('Approved by'),
+      );
+    if (message !== undefined) return message;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('no approval request reached Slack');
+};
+
+/** Clicks a button of a message as a Slack user, through the signed interactivity endpoint. */
+export const clickButton = async (
+  stack: LocalStack,
+  message: SlackFakeMessage,
+  actionId: 'approve_plan' | 'reject_plan',
+  user: string = LOCAL_DEFAULTS.approver,
+): Promise<number> => {
+  const blocks = (message.blocks ?? []) as {
+    type: string;
+    elements?: { action_id?: string; value?: string }[];
+  }[];
+  const button = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === actionId);
+  if (button === undefined) throw new Error(`message has no ${actionId} button`);
+  const payload = {
+    type: 'block_actions',
+    user: { id: user, username: 'approver', team_id: 'T0LOCAL' },
+    team: { id: 'T0LOCAL', domain: 'local' },
+    channel: { id: message.channel, name: 'agents' },
+    message: { ts: message.ts, text: message.text },
+    container: { type: 'message', message_ts: message.ts, channel_id: message.channel },
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'approval',
+        value: button.value,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+    response_url: stack.slack.responseUrl(),
+    trigger_id: `${Date.now()}.local`,
+    api_app_id: 'A0LOCAL',
+    token: 'deprecated',
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const timestamp = Math.floor(Date.now() / 1000);
+  const response = await fetch(`${stack.url}/slack/interactions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signSlackRequest(body, LOCAL_SECRETS.slackSigning, timestamp),
+    },
+    body,
+  });
+  return response.status;
+};

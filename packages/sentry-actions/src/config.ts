@@ -1,0 +1,30 @@
+import { ConfigError, EnvReader } from '@enterprise-agents/core';
+
+/** Everything sentry-actions reads from its environment. */
+export interface SentryActionsConfig {
+  sentrySecretArn: string;
+  sentryOrg: string;
+  sentryApiUrl: string;
+  secretsCacheSeconds: number;
+}
+
+/** Reads and validates the configuration once per container. */
+export const readConfig = (env: EnvReader = new EnvReader()): SentryActionsConfig => {
+  const sentryApiUrl = env.string('SENTRY_API_URL', 'https://sentry.io').replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/\s]+/.test(sentryApiUrl))
+    throw new ConfigError('SENTRY_API_URL must be a URL like https://sentry.io');
+  return {
+    sentrySecretArn: env.string('SENTRY_SECRET_ARN'),
+    sentryOrg: env.string('SENTRY_ORG'),
+    sentryApiUrl,
+    secretsCacheSeconds: env.int('SECRETS_CACHE_SECONDS', 300, { min: 0 }),
+  };
+};
+
+/** The auth token from the Sentry secret `{"authToken","clientSecret"}`. */
+export const parseSentryToken = (secret: Record<string, unknown>): string => {
+  if (typeof secret.authToken !== 'string' || secret.authToken === '') {
+    throw new ConfigError('Sentry secret must hold {"authToken"}');
+  }
+  return secret.authToken;
+};

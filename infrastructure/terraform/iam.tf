@@ -153,7 +153,7 @@ data "aws_iam_policy_document" "github_actions" {
 
   statement {
     sid       = "Table"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"]
+    actions   = ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"]
     resources = local.table_arns
   }
 

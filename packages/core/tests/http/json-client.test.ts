@@ -85,7 +85,7 @@ describe('JsonHttpClient', () => {
     const dead = new JsonHttpClient({
       service: 'dead',
       baseUrl: 'http://127.0.0.1:9',
-      headers: {},
+      headers: () => ({}),
       maxRetries: 1,
       sleep: async () => undefined,
     });

@@ -89,6 +89,7 @@ export {
   parseRetryAfter,
   UpstreamError,
 } from './http/json-client';
+export { type AdfNode, adfToText, textToAdf, textWithLinks } from './jira/adf';
 export { createLogger, type Logger, REDACT_PATHS, withCorrelation } from './logging/logger';
 export { type Clock, FixedClock, systemClock } from './ports/clock';
 export type {

@@ -1,17 +1,27 @@
 import {
   ActionError,
   type ActionGroupEvent,
+  type ActionGroupResponse,
+  ConfigError,
   createActionGroupHandler,
   type Logger,
   type OperationHandler,
   UpstreamError,
 } from '@enterprise-agents/core';
+import { type CommentOnIssueResult, commentOnIssue, parseCommentOnIssue } from './domain/final-comment';
 import type { JiraToolDeps } from './domain/operations';
 import * as ops from './domain/operations';
+import type { TaskReader } from './domain/ports';
 import { JIRA_ACTION_GROUPS } from './schemas';
 
 /** Everything the handler needs; production wiring is in handler.ts. */
 export interface JiraActionsDeps extends JiraToolDeps {
+  /**
+   * The task table, for the Step Functions action `commentOnIssue` (issue key and PR
+   * come from the task). Optional so action-group-only callers keep compiling; that
+   * action fails with a ConfigError without it.
+   */
+  tasks?: TaskReader;
   logger: Logger;
 }
 
@@ -66,23 +76,53 @@ export const jiraOperations = (deps: JiraToolDeps): Record<string, OperationHand
   ),
 });
 
-/** The jira-actions Lambda: the Jira action group for Bedrock agents. */
+/** What the Lambda can be invoked with. */
+export type JiraActionsEvent = ActionGroupEvent | { action: 'commentOnIssue'; [key: string]: unknown };
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The jira-actions Lambda: the Jira action group for Bedrock agents (event with
+ * `messageVersion` and `apiPath`), and the Step Functions task `commentOnIssue`
+ * (the final comment on COMPLETED / ESCALATED / REJECTED). Anything else is
+ * refused with a clear error.
+ */
 export const createHandler = (deps: JiraActionsDeps) => {
   const actionGroup = createActionGroupHandler({
     documents: JIRA_ACTION_GROUPS,
     operations: jiraOperations(deps),
     logger: deps.logger,
   });
-  return async (event: unknown) => {
-    if (
-      typeof event !== 'object' ||
-      event === null ||
-      typeof (event as { apiPath?: unknown }).apiPath !== 'string'
-    ) {
-      throw new Error(
-        'jira-actions: unsupported event; expected a Bedrock action group event (messageVersion + apiPath)',
-      );
+  return async (event: unknown): Promise<ActionGroupResponse | CommentOnIssueResult> => {
+    if (isObject(event) && typeof event.apiPath === 'string' && typeof event.messageVersion === 'string') {
+      return actionGroup(event as unknown as ActionGroupEvent);
     }
-    return actionGroup(event as ActionGroupEvent);
+    if (isObject(event) && event.action === 'commentOnIssue') {
+      const input = parseCommentOnIssue(event);
+      if (deps.tasks === undefined)
+        throw new ConfigError('jira-actions: commentOnIssue needs the task table (deps.tasks)');
+      const log = { taskId: input.taskId, runId: input.runId, kind: input.kind };
+      try {
+        const result = await commentOnIssue(
+          { jira: deps.jira, audit: deps.audit, tasks: deps.tasks, allowedProjects: deps.allowedProjects },
+          input,
+        );
+        deps.logger.info({ ...log, ...result }, 'final jira comment');
+        return result;
+      } catch (error) {
+        // Logged here because the state machine swallows it: the run's outcome must not depend on Jira.
+        const err = error as Error;
+        deps.logger.warn(
+          { ...log, err: { name: err.name, message: err.message } },
+          'final jira comment failed',
+        );
+        throw error;
+      }
+    }
+    const action = isObject(event) ? String(event.action ?? '') : typeof event;
+    throw new Error(
+      `jira-actions: unsupported event (action "${action.slice(0, 40)}"); expected a Bedrock action group event (messageVersion + apiPath) or action=commentOnIssue`,
+    );
   };
 };

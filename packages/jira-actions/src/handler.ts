@@ -2,6 +2,7 @@ import {
   createDocumentClient,
   createLogger,
   SecretsManagerStore,
+  TaskRepository,
   TimelineRepository,
 } from '@enterprise-agents/core';
 import { JiraRestClient } from './adapters/jira-rest';
@@ -26,13 +27,14 @@ const build = (): Handler => {
       logger,
     }),
     audit: new TimelineRepository(table),
+    tasks: new TaskRepository(table),
     baseUrl: config.jiraBaseUrl,
     allowedProjects: config.allowedProjects,
     logger,
   });
 };
 
-/** Lambda entry point (Bedrock action group). */
+/** Lambda entry point (Bedrock action group, or the Step Functions task commentOnIssue). */
 export const handler = async (event: unknown) => {
   ready ??= build();
   return ready(event);

@@ -1,10 +1,9 @@
-import { type ActionGroupResponse, TimelineRepository } from '@enterprise-agents/core';
+import { type ActionGroupResponse, TimelineRepository, textToAdf } from '@enterprise-agents/core';
 import { type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
 import { type JiraFake, startJiraFake } from '@enterprise-agents/fakes/jira';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JiraRestClient } from '../src/adapters/jira-rest';
 import { createHandler } from '../src/create-handler';
-import { textToAdf } from '../src/domain/adf';
 import { JIRA_ACTION_GROUPS } from '../src/schemas';
 
 const route = (operationId: string) => {

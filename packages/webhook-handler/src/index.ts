@@ -2,7 +2,6 @@ export { LazyGitHub, OctokitWebhookGitHub, parseGitHubAuth } from './adapters/gi
 export { SecretStoreWebhookSecrets } from './adapters/webhook-secrets';
 export { DEFAULTS, readWebhookConfig, type WebhookConfig } from './config';
 export { createHandler, type WebhookHandler, type WebhookHandlerDeps } from './create-handler';
-export { adfToText } from './domain/adf';
 export {
   AgentCommand,
   HELP_TEXT,

@@ -241,7 +241,7 @@ describe('Jira', () => {
     expect(result.statusCode).toBe(202);
     const task = await h.tasks.get(String(bodyOf(result).taskId));
     expect(task?.context.description).toBe(
-      'Refunding ¥101 refunds ¥100.\n- seen in prod\n- reported by @Ana',
+      'Refunding `¥101` refunds ¥100.\n\n- seen in prod\n- reported by @Ana',
     );
   });
 

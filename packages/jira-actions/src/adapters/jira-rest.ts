@@ -1,5 +1,4 @@
-import { JsonHttpClient, type Logger } from '@enterprise-agents/core';
-import type { AdfNode } from '../domain/adf';
+import { type AdfNode, JsonHttpClient, type Logger } from '@enterprise-agents/core';
 import type { JiraComment, JiraIssue, JiraPort, JiraTransition } from '../domain/ports';
 
 /** Jira Cloud credentials: the bot user's email and an API token. */

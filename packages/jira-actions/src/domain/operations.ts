@@ -1,5 +1,4 @@
-import { type ActionContext, ActionError } from '@enterprise-agents/core';
-import { adfToText, textToAdf } from './adf';
+import { type ActionContext, ActionError, adfToText, textToAdf } from '@enterprise-agents/core';
 import type { AuditLog, JiraPort } from './ports';
 
 /** Dependencies of the Jira tools. */

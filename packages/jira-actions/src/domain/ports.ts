@@ -1,5 +1,4 @@
-import type { NewTimelineEvent } from '@enterprise-agents/core';
-import type { AdfNode } from './adf';
+import type { AdfNode, NewTimelineEvent, Task } from '@enterprise-agents/core';
 
 /** An issue as Jira's REST v3 returns it (`fields` keyed by field id). */
 export interface JiraIssue {
@@ -37,4 +36,9 @@ export interface JiraPort {
 /** Where writes are recorded (the task timeline). */
 export interface AuditLog {
   append(taskId: string, event: NewTimelineEvent): Promise<unknown>;
+}
+
+/** Reads tasks (core TaskRepository): the final comment finds the issue key and PR on the task. */
+export interface TaskReader {
+  get(taskId: string): Promise<Task | undefined>;
 }

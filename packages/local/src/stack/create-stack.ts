@@ -22,6 +22,7 @@ import {
 import { type LocalDynamo, startDynamo } from '@enterprise-agents/core/testing';
 import { type GitHubFake, startGitHubFake } from '@enterprise-agents/fakes/github';
 import { type JiraFake, startJiraFake } from '@enterprise-agents/fakes/jira';
+import { type SentryFake, startSentryFake } from '@enterprise-agents/fakes/sentry';
 import {
   type SlackFake,
   SLACK_FAKE_TOKEN as slackToken,
@@ -29,6 +30,7 @@ import {
 } from '@enterprise-agents/fakes/slack';
 import { createHandler as createGitHubActions, OctokitRepoHost } from '@enterprise-agents/github-actions';
 import { createHandler as createJiraActions, JiraRestClient } from '@enterprise-agents/jira-actions';
+import { createHandler as createSentryActions, SentryRestClient } from '@enterprise-agents/sentry-actions';
 import {
   createHandler as createSlackHandler,
   DynamoNotificationLedger,
@@ -53,6 +55,7 @@ export const LOCAL_SECRETS = {
   githubToken: 'local-github-token',
   jiraEmail: 'agent-bot@example.com',
   jiraApiToken: 'local-jira-api-token',
+  sentryAuthToken: 'local-sentry-auth-token',
 } as const;
 
 export const LOCAL_DEFAULTS = {
@@ -62,6 +65,8 @@ export const LOCAL_DEFAULTS = {
   slackChannel: 'C0AGENTS',
   approver: 'U0APPROVER',
   botLogin: 'enterprise-agents[bot]',
+  sentryOrg: 'acme',
+  sentryProject: 'app',
 } as const;
 
 export interface LocalStackOptions {
@@ -82,6 +87,7 @@ export interface LocalStack {
   dynamo: LocalDynamo;
   github: GitHubFake;
   jira: JiraFake;
+  sentry: SentryFake;
   slack: SlackFake;
   workflow: LocalWorkflow;
   ci: SandboxCi | undefined;
@@ -97,7 +103,7 @@ export interface LocalStack {
  * The whole system on one machine: the real handlers behind the same routes as
  * API Gateway, the embedded DynamoDB, the real state machine on
  * aws-local-stepfunctions with an in-process task-token broker, and sandbox
- * servers standing in for GitHub, Jira and Slack that keep what they received.
+ * servers standing in for GitHub, Jira, Sentry and Slack that keep what they received.
  */
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const { logger } = options;
@@ -105,6 +111,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const { table } = dynamo;
   const github = await startGitHubFake({ tokens: [LOCAL_SECRETS.githubToken] });
   const jira = await startJiraFake({ email: LOCAL_SECRETS.jiraEmail, apiToken: LOCAL_SECRETS.jiraApiToken });
+  const sentry = await startSentryFake({
+    org: LOCAL_DEFAULTS.sentryOrg,
+    authToken: LOCAL_SECRETS.sentryAuthToken,
+  });
   const slack = await startSlackFake();
   github.state.seedRepo({
     fullName: LOCAL_DEFAULTS.repo,
@@ -171,6 +181,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     allowedProjects: [],
     logger: logger.child({ service: 'jira-actions' }),
   });
+  const sentryActions = createSentryActions({
+    sentry: new SentryRestClient({
+      apiUrl: sentry.url,
+      org: LOCAL_DEFAULTS.sentryOrg,
+      authToken: async () => LOCAL_SECRETS.sentryAuthToken,
+      logger,
+    }),
+    logger: logger.child({ service: 'sentry-actions' }),
+  });
   const asTool =
     (fn: (event: never) => Promise<unknown>): ActionGroupInvoker =>
     async (event) =>
@@ -184,6 +203,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         [ActionGroup.GitHubPlanning]: asTool(githubActions),
         [ActionGroup.GitHubCi]: asTool(githubActions),
         [ActionGroup.Jira]: asTool(jiraActions),
+        [ActionGroup.Sentry]: asTool(sentryActions),
       },
     });
   const agentInvoker = createInvoker({
@@ -308,14 +328,19 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   );
   apiUrl = server.url;
 
+  // Quiet means: nothing in flight, and every running execution parked on a task token,
+  // seen twice in a row (a handler may be between registering a token and scheduling CI).
+  const quiet = async (): Promise<boolean> => {
+    await ci?.idle();
+    await followUps.settle();
+    const running = [...wf().executions.values()].filter((e) => e.record.status === 'RUNNING').length;
+    return running === 0 || running === wf().broker.list().length;
+  };
   const idle = async (): Promise<void> => {
-    for (let i = 0; i < 50; i += 1) {
-      await ci?.idle();
-      await followUps.settle();
-      const running = [...wf().executions.values()].filter((e) => e.record.status === 'RUNNING');
-      const waiting = wf().broker.list().length;
-      if (running.length === 0 || running.length === waiting) return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    let streak = 0;
+    for (let i = 0; i < 500 && streak < 2; i += 1) {
+      streak = (await quiet()) ? streak + 1 : 0;
+      await new Promise((resolve) => setTimeout(resolve, 30));
     }
   };
 
@@ -324,6 +349,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     dynamo,
     github,
     jira,
+    sentry,
     slack,
     workflow,
     ci,
@@ -336,7 +362,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         if (execution.record.status === 'RUNNING') execution.abort();
       await Promise.allSettled([...wf().executions.values()].map((e) => e.done));
       await server.close();
-      await Promise.all([github.close(), jira.close(), slack.stop()]);
+      await Promise.all([github.close(), jira.close(), sentry.close(), slack.stop()]);
       await dynamo.stop();
     },
   };

@@ -111,3 +111,65 @@ export const clickButton = async (
   });
   return response.status;
 };
+
+/** A Sentry issue alert (`event_alert.triggered`), signed with the integration's client secret. */
+export const sendSentryEventAlert = async (
+  stack: LocalStack,
+  alert: {
+    issueId: string;
+    eventId: string;
+    title: string;
+    culprit: string;
+    frames: { filename: string; function: string; lineno: number; inApp: boolean }[];
+  },
+): Promise<{ status: number; body: unknown }> => {
+  const body = JSON.stringify({
+    action: 'triggered',
+    installation: { uuid: 'a8e5d37a-696c-4c54-adb5-b3f28d64c7de' },
+    data: {
+      event: {
+        event_id: alert.eventId,
+        issue_id: alert.issueId,
+        issue_url: `${stack.sentry.url}/api/0/issues/${alert.issueId}/`,
+        web_url: `https://acme.sentry.io/issues/${alert.issueId}/`,
+        title: alert.title,
+        level: 'error',
+        platform: 'node',
+        culprit: alert.culprit,
+        exception: {
+          values: [
+            {
+              type: 'TypeError',
+              value: alert.title,
+              stacktrace: {
+                frames: alert.frames.map((f) => ({
+                  abs_path: `/srv/app/${f.filename}`,
+                  filename: f.filename,
+                  function: f.function,
+                  lineno: f.lineno,
+                  in_app: f.inApp,
+                })),
+              },
+            },
+          ],
+        },
+        tags: [['environment', 'production']],
+      },
+      triggered_rule: 'New errors in production',
+      issue_alert: { title: 'New errors in production', settings: [] },
+    },
+    actor: { type: 'application', id: 'sentry', name: 'Sentry' },
+  });
+  const response = await fetch(`${stack.url}/webhooks/sentry`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'request-id': randomUUID().replaceAll('-', ''),
+      'sentry-hook-resource': 'event_alert',
+      'sentry-hook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'sentry-hook-signature': hmacSha256Hex(LOCAL_SECRETS.sentryClient, body),
+    },
+    body,
+  });
+  return { status: response.status, body: await response.json() };
+};

@@ -88,7 +88,8 @@ export const defaultAgentScripts = (options: ScriptOptions = {}): Record<AgentNa
       title: `${key}: plan`,
       body: `Plan for ${key}. See PLAN.md.`,
     });
-    if (options.commentOnJira === true)
+    // Only a Jira ticket has an issue to comment on (the prompt names the source, as a model would read it).
+    if (options.commentOnJira === true && /^## The request \(jira /m.test(prompt))
       await ok(ctx, ActionGroup.Jira, 'POST', '/jira/issue/comment', {
         issueKey: key,
         body: `Plan: ${String(pull.url)}`,

@@ -1,5 +1,4 @@
-import { BadRequestError, type NewTask, TaskSource } from '@enterprise-agents/core';
-import { adfToText } from './adf';
+import { adfToText, BadRequestError, type NewTask, TaskSource } from '@enterprise-agents/core';
 import { asArray, asObject, asString, asText, at, clip, type JsonObject } from './json';
 
 /** The Jira part of the configuration. */
@@ -117,7 +116,8 @@ export const decideJira = (payload: JsonObject, config: JiraTriggerConfig): Jira
   }
 
   const title = clip(asText(fields.summary) ?? key, MAX_TITLE);
-  const description = adfToText(fields.description);
+  // An empty description is no description.
+  const description = adfToText(fields.description) || undefined;
   const site = siteOf(config, issue);
   const bounded = (value: unknown): string | undefined => {
     const text = asText(value);

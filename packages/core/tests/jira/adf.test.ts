@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { type AdfNode, adfToText, textToAdf } from '../../src/domain/adf';
+import { type AdfNode, adfToText, textToAdf } from '../../src/jira/adf';
 
 const doc = (...content: AdfNode[]): AdfNode => ({ type: 'doc', version: 1, content });
 const p = (...content: AdfNode[]): AdfNode => ({ type: 'paragraph', content });
@@ -90,6 +90,75 @@ describe('adfToText', () => {
     expect(
       adfToText({ type: 'doc', version: 1, content: [{ type: 'unknownNode', content: [t('inside')] }] }),
     ).toBe('inside');
+  });
+});
+
+describe('adfToText on webhook bodies (untrusted JSON)', () => {
+  it('returns plain strings (Jira REST v2 / wiki markup) unchanged', () => {
+    expect(adfToText('h1. Title\n* item')).toBe('h1. Title\n* item');
+  });
+
+  it('renders nested lists, code, mentions, hard breaks and inline cards', () => {
+    const nested = doc(
+      { type: 'heading', attrs: { level: 2 }, content: [t('Steps')] },
+      {
+        type: 'orderedList',
+        content: [
+          { type: 'listItem', content: [p(t('open'))] },
+          {
+            type: 'listItem',
+            content: [
+              p(t('refund')),
+              { type: 'bulletList', content: [{ type: 'listItem', content: [p(t('twice'))] }] },
+            ],
+          },
+        ],
+      },
+      { type: 'codeBlock', attrs: { language: 'ts' }, content: [t('refund(101)')] },
+      p(
+        t('cc '),
+        { type: 'mention', attrs: { id: 'x', text: '@Ana' } },
+        { type: 'hardBreak' },
+        { type: 'inlineCard', attrs: { url: 'https://example.com/x' } },
+      ),
+    );
+    expect(adfToText(nested)).toBe(
+      '## Steps\n\n1. open\n2. refund\n   - twice\n\n```ts\nrefund(101)\n```\n\ncc @Ana\nhttps://example.com/x',
+    );
+  });
+
+  it('survives hostile nesting without exhausting the stack', () => {
+    let deep: Record<string, unknown> = { type: 'text', text: 'bottom' };
+    for (let i = 0; i < 10_000; i += 1) deep = { type: 'paragraph', content: [deep] };
+    expect(() => adfToText({ type: 'doc', content: [deep] })).not.toThrow();
+    expect(adfToText({ type: 'doc', content: [deep] })).toBe('');
+    // Within the bound the text is kept.
+    let shallow: Record<string, unknown> = { type: 'text', text: 'kept' };
+    for (let i = 0; i < 20; i += 1) shallow = { type: 'blockquote', content: [shallow] };
+    expect(adfToText({ type: 'doc', content: [shallow] })).toMatch(/kept$/);
+  });
+
+  it('drops junk nodes and never throws on malformed values', () => {
+    expect(adfToText({ type: 'doc', content: [null, 1, 'x', { type: 'text', text: 5 }] })).toBe('');
+    expect(
+      adfToText({ type: 'doc', content: [{ type: 'paragraph', content: [{ text: 'no type' }, t('ok')] }] }),
+    ).toBe('ok');
+    expect(adfToText({ type: 'doc', content: 'not an array' })).toBe('');
+    expect(
+      adfToText(
+        doc(
+          p(
+            { type: 'date', attrs: { timestamp: '1e30' } },
+            { type: 'date', attrs: { timestamp: '1700000000000' } },
+            t('x', [null, { type: 'link' }] as unknown as AdfNode['marks']),
+          ),
+        ),
+      ),
+    ).toBe('2023-11-14x');
+    expect(adfToText(42)).toBe('');
+    expect(adfToText(undefined)).toBe('');
+    expect(adfToText({ no: 'type' })).toBe('');
+    expect(adfToText(['a', t('b')])).toBe('a\nb');
   });
 });
 

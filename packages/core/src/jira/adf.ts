@@ -1,4 +1,4 @@
-/** An Atlassian Document Format node. */
+/** An Atlassian Document Format node (what Jira Cloud REST v3 stores for rich text). */
 export interface AdfNode {
   type: string;
   text?: string;
@@ -8,7 +8,37 @@ export interface AdfNode {
   version?: number;
 }
 
+// Real documents are shallow; the bound stops a hostile webhook body from exhausting the stack.
+const MAX_DEPTH = 64;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/**
+ * Untrusted JSON (a webhook body, a custom field) as a well-formed node tree:
+ * non-objects and nodes without a string `type` are dropped, a non-string
+ * `text` becomes absent, and anything deeper than {@link MAX_DEPTH} is cut off.
+ * The renderer below can then trust the shape.
+ */
+const sanitize = (value: unknown, depth: number): AdfNode | undefined => {
+  if (!isRecord(value) || typeof value.type !== 'string' || depth > MAX_DEPTH) return undefined;
+  const node: AdfNode = { type: value.type };
+  if (typeof value.text === 'string') node.text = value.text;
+  if (isRecord(value.attrs)) node.attrs = value.attrs;
+  if (Array.isArray(value.marks)) {
+    node.marks = value.marks
+      .filter((m): m is Record<string, unknown> => isRecord(m) && typeof m.type === 'string')
+      .map((m) => ({ type: m.type as string, ...(isRecord(m.attrs) ? { attrs: m.attrs } : {}) }));
+  }
+  if (Array.isArray(value.content)) {
+    node.content = value.content
+      .map((child) => sanitize(child, depth + 1))
+      .filter((child): child is AdfNode => child !== undefined);
+  }
+  return node;
+};
 
 const inline = (node: AdfNode): string => {
   switch (node.type) {
@@ -31,8 +61,10 @@ const inline = (node: AdfNode): string => {
     case 'status':
       return `[${str(node.attrs?.text)}]`;
     case 'date': {
-      const ts = Number(node.attrs?.timestamp);
-      return Number.isFinite(ts) ? new Date(ts).toISOString().slice(0, 10) : '';
+      const raw = node.attrs?.timestamp;
+      // An out-of-range timestamp makes an Invalid Date, whose toISOString() throws.
+      const date = typeof raw === 'string' || typeof raw === 'number' ? new Date(Number(raw)) : undefined;
+      return date === undefined || Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 10);
     }
     default:
       return (node.content ?? []).map(inline).join('');
@@ -113,22 +145,28 @@ const block = (node: AdfNode): string => {
   }
 };
 
-/** ADF (or a plain string, as Jira v2 fields hold) as readable plain text with light Markdown. */
+/**
+ * ADF as readable plain text with light Markdown (headings, lists, code fences,
+ * links as `text (url)`), for agents and task context. A plain string (Jira v2 /
+ * wiki markup) is returned as is, an option object (`{value}`) as its value, an
+ * array line by line; anything else, or malformed input, gives ''.
+ */
 export const adfToText = (value: unknown): string => {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map(adfToText).join('\n');
-  if (typeof value === 'object' && typeof (value as AdfNode).type === 'string')
-    return block(value as AdfNode).trim();
-  if (typeof value === 'object' && typeof (value as { value?: unknown }).value === 'string') {
-    return (value as { value: string }).value;
+  if (!isRecord(value)) return '';
+  if (typeof value.type === 'string') {
+    const node = sanitize(value, 0);
+    return node === undefined ? '' : block(node).trim();
   }
-  return '';
+  return typeof value.value === 'string' ? value.value : '';
 };
 
 const URL_RE = /https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"]/g;
 
-const textWithLinks = (text: string): AdfNode[] => {
+/** One line of text as ADF inline nodes, with URLs as links. */
+export const textWithLinks = (text: string): AdfNode[] => {
   const out: AdfNode[] = [];
   let last = 0;
   for (const m of text.matchAll(URL_RE)) {

@@ -174,9 +174,10 @@ data "aws_iam_policy_document" "github_actions" {
 data "aws_iam_policy_document" "jira_actions" {
   source_policy_documents = [data.aws_iam_policy_document.lambda_base["jira-actions"].json]
 
+  # Reads the task (final comment) and appends to its timeline.
   statement {
-    sid       = "Timeline"
-    actions   = ["dynamodb:PutItem"]
+    sid       = "Table"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
     resources = local.table_arns
   }
 
@@ -202,7 +203,7 @@ data "aws_iam_policy_document" "agent_invoker" {
 
   statement {
     sid       = "Table"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
     resources = local.table_arns
   }
 
@@ -309,12 +310,12 @@ resource "aws_iam_role" "state_machine" {
 }
 
 data "aws_iam_policy_document" "state_machine" {
-  # Exactly the three functions the definition calls (with any version or alias qualifier).
+  # Exactly the functions the definition calls (with any version or alias qualifier).
   statement {
     sid     = "InvokeTaskLambdas"
     actions = ["lambda:InvokeFunction"]
     resources = flatten([
-      for key in ["agent-invoker", "slack-handler", "github-actions"] :
+      for key in ["agent-invoker", "slack-handler", "github-actions", "jira-actions"] :
       [local.function_arns[key], "${local.function_arns[key]}:*"]
     ])
   }

@@ -19,6 +19,7 @@ resource "aws_sfn_state_machine" "orchestrator" {
     agent_invoker_arn        = aws_lambda_function.agent_invoker.arn
     slack_handler_arn        = aws_lambda_function.this["slack-handler"].arn
     github_actions_arn       = aws_lambda_function.this["github-actions"].arn
+    jira_actions_arn         = aws_lambda_function.this["jira-actions"].arn
     approval_timeout_seconds = var.approval_timeout_seconds
     ci_timeout_seconds       = var.ci_timeout_seconds
     max_fix_attempts         = var.max_fix_attempts

@@ -130,7 +130,7 @@ describe('Lambda roles against the AWS calls in their code', () => {
       }
       expect(result).toEqual({ missing: [], unused: [] });
     },
-    60_000,
+    120_000,
   );
 
   it('reports a planted missing action and a planted unused one', async () => {

@@ -25,7 +25,12 @@ const ALLOWED_RESOURCES = [
 ];
 // Terraform placeholders, not JS templates: built with a helper so they stay literal.
 const tfVar = (name: string): string => `$${'{'}${name}}`;
-const FUNCTION_VARS = ['agent_invoker_arn', 'slack_handler_arn', 'github_actions_arn'].map(tfVar);
+const FUNCTION_VARS = [
+  'agent_invoker_arn',
+  'slack_handler_arn',
+  'github_actions_arn',
+  'jira_actions_arn',
+].map(tfVar);
 
 interface State {
   Type: string;
@@ -52,10 +57,67 @@ describe('infrastructure/statemachine/orchestrator.asl.json', () => {
     // A stray `$` followed by `{` anywhere else would be a Terraform interpolation too.
     expect(
       template.replace(
-        /\$\{(agent_invoker_arn|slack_handler_arn|github_actions_arn|approval_timeout_seconds|ci_timeout_seconds|max_fix_attempts)\}/g,
+        /\$\{(agent_invoker_arn|slack_handler_arn|github_actions_arn|jira_actions_arn|approval_timeout_seconds|ci_timeout_seconds|max_fix_attempts)\}/g,
         '',
       ),
     ).not.toMatch(/\$\{/);
+  });
+
+  it('has exactly the seven variables of docs/contracts.md', () => {
+    expect([...TEMPLATE_VARIABLES].sort()).toEqual([
+      'agent_invoker_arn',
+      'approval_timeout_seconds',
+      'ci_timeout_seconds',
+      'github_actions_arn',
+      'jira_actions_arn',
+      'max_fix_attempts',
+      'slack_handler_arn',
+    ]);
+  });
+
+  it('comments on the Jira issue on every final path of a Jira task, and a Jira failure cannot change the outcome', () => {
+    const finals = [
+      ['NotifyCompleted', 'completed', 'Completed'],
+      ['NotifyRejected', 'rejected', 'RejectedEnd'],
+      ['NotifyEscalated', 'escalated', 'EscalationEnd'],
+    ] as const;
+    for (const [notify, kind, end] of finals) {
+      const routeName = rendered.States[notify]?.Next as string;
+      // Slack's own failure goes the same way as its success: into the Jira step.
+      expect(rendered.States[notify]?.Catch?.map((c) => c.Next)).toEqual([routeName]);
+      const route = rendered.States[routeName] as State & {
+        Choices: { Variable: string; StringEquals: string; Next: string }[];
+      };
+      expect(route.Type).toBe('Choice');
+      expect(route.Choices).toHaveLength(1);
+      expect(route.Choices[0]).toMatchObject({ Variable: '$.source', StringEquals: 'jira' });
+      expect(route.Default).toBe(end);
+      const comment = rendered.States[route.Choices[0]?.Next as string] as State & {
+        ResultPath?: unknown;
+        Catch: { ErrorEquals: string[]; Next: string; ResultPath?: unknown }[];
+      };
+      expect(comment.Parameters?.FunctionName).toBe(DEFAULT_TEMPLATE_VARS.jira_actions_arn);
+      expect(comment.Parameters?.Payload).toMatchObject({
+        action: 'commentOnIssue',
+        kind,
+        'taskId.$': '$.taskId',
+        'runId.$': '$.runId',
+        'reason.$': '$.finished.reason',
+      });
+      expect(comment.Next).toBe(end);
+      expect(comment.ResultPath).toBeNull();
+      expect(comment.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: null, Next: end }]);
+      expect(comment.Retry?.some((r) => r.ErrorEquals.includes('JiraUnavailable'))).toBe(true);
+    }
+    // Nothing else calls jira-actions.
+    const callers = tasks.filter(
+      ([, s]) => s.Parameters?.FunctionName === DEFAULT_TEMPLATE_VARS.jira_actions_arn,
+    );
+    expect(callers.map(([name]) => name).sort()).toEqual([
+      'CommentJiraCompleted',
+      'CommentJiraEscalated',
+      'CommentJiraRejected',
+    ]);
   });
 
   it('renders to JSON that asl-validator accepts, with Terraform defaults and with test values', () => {

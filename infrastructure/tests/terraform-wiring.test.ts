@@ -164,6 +164,7 @@ describe('Terraform wiring', () => {
         'approval_timeout_seconds',
         'ci_timeout_seconds',
         'github_actions_arn',
+        'jira_actions_arn',
         'max_fix_attempts',
         'slack_handler_arn',
       ]);
@@ -175,13 +176,14 @@ describe('Terraform wiring', () => {
       expect(text.match(/%\{|\$\{(?![a-z_]+\})/g)).toBeNull();
     });
 
-    it('renders to a valid definition whose tasks are allowlisted integrations on the three Lambdas', () => {
+    it('renders to a valid definition whose tasks are allowlisted integrations on the task Lambdas', () => {
       if (!existsSync(STATE_MACHINE))
         throw new Error('infrastructure/statemachine/orchestrator.asl.json is missing');
       const arns = {
         agent_invoker_arn: 'arn:aws:lambda:us-east-1:123456789012:function:ea-agent-invoker',
         slack_handler_arn: 'arn:aws:lambda:us-east-1:123456789012:function:ea-slack-handler',
         github_actions_arn: 'arn:aws:lambda:us-east-1:123456789012:function:ea-github-actions',
+        jira_actions_arn: 'arn:aws:lambda:us-east-1:123456789012:function:ea-jira-actions',
       };
       const definition = JSON.parse(
         renderAsl(readFileSync(STATE_MACHINE, 'utf8'), {
@@ -218,14 +220,21 @@ describe('Terraform wiring', () => {
       for (const fn of functionsCalled) expect(Object.values(arns)).toContain(fn);
     });
 
-    it('lets the state machine role invoke exactly those three functions', () => {
+    it('lets the state machine role invoke exactly those functions', () => {
       const statement = bodies(
         labelled(files, 'data').find(
           (d) => d.type === 'aws_iam_policy_document' && d.name === 'state_machine',
         )?.body.statement,
       ).find((s) => s.sid === 'InvokeTaskLambdas');
       expect(statement?.actions).toEqual(['lambda:InvokeFunction']);
-      expect(String(statement?.resources)).toContain('["agent-invoker", "slack-handler", "github-actions"]');
+      const granted = /for key in \[([^\]]*)\]/.exec(String(statement?.resources))?.[1] ?? '';
+      const grantedKeys = [...granted.matchAll(/"([a-z-]+)"/g)].map((m) => m[1]).sort();
+      // Every function ARN the template receives, and nothing else.
+      const passedKeys = [...templateVars().matchAll(/^\s*([a-z_]+)_arn\s*=/gm)]
+        .map((m) => (m[1] ?? '').replaceAll('_', '-'))
+        .sort();
+      expect(grantedKeys).toEqual(passedKeys);
+      expect(grantedKeys.length).toBeGreaterThanOrEqual(3);
     });
   });
 

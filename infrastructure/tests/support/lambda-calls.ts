@@ -174,25 +174,65 @@ const typeProgram = (): ts.Program => {
   return program;
 };
 
-/** Method uses resolved by the type checker: `Class#method`, or `?#method` when any class's method could be meant. */
-const resolvedCallsIn = (files: readonly string[]): Set<string> => {
+/** Method uses the type checker resolved, by how precisely it could tell which method is meant. */
+interface MethodUses {
+  /** `Class#method`: the receiver's type is that class. */
+  direct: Set<string>;
+  /** method → interfaces (ports) it was called through; any class assignable to one may be behind it. */
+  viaInterface: Map<string, ts.Type[]>;
+  /** Methods called on something untyped or anonymous: any class's method of that name may be meant. */
+  unknown: Set<string>;
+  /** `Class#caller` → methods it calls on `this`: used only if the caller is. */
+  selfCalls: Map<string, Set<string>>;
+}
+
+/** `Class#method` of the class member a node sits in, if any. */
+const enclosingMember = (node: ts.Node): string | undefined => {
+  for (let current: ts.Node | undefined = node.parent; current !== undefined; current = current.parent) {
+    if (
+      (ts.isMethodDeclaration(current) || ts.isPropertyDeclaration(current) || ts.isGetAccessor(current)) &&
+      ts.isClassDeclaration(current.parent) &&
+      current.parent.name !== undefined
+    ) {
+      return `${current.parent.name.text}#${current.name.getText()}`;
+    }
+    if (ts.isConstructorDeclaration(current)) return undefined;
+  }
+  return undefined;
+};
+
+const resolvedCallsIn = (files: readonly string[]): MethodUses => {
   const prog = typeProgram();
   const checker = prog.getTypeChecker();
-  const resolved = new Set<string>();
+  const uses: MethodUses = {
+    direct: new Set(),
+    viaInterface: new Map(),
+    unknown: new Set(),
+    selfCalls: new Map(),
+  };
   const visit = (node: ts.Node) => {
     // Every `x.name`, called or not: a method passed as a callback is still called.
     if (ts.isPropertyAccessExpression(node)) {
       const name = node.name.text;
-      const symbol = checker.getSymbolAtLocation(node.name);
-      const declarations = symbol?.declarations ?? [];
-      if (declarations.length === 0) resolved.add(`?#${name}`);
+      const declarations = checker.getSymbolAtLocation(node.name)?.declarations ?? [];
+      if (declarations.length === 0) uses.unknown.add(name);
       for (const declaration of declarations) {
         const owner = declaration.parent;
-        if (ts.isClassDeclaration(owner) && owner.name !== undefined)
-          resolved.add(`${owner.name.text}#${name}`);
-        // Through an interface (a port) any class with such a method may be behind it:
-        // TypeScript is structural, and classes rarely say `implements`.
-        else resolved.add(`?#${name}`);
+        if (ts.isClassDeclaration(owner) && owner.name !== undefined) {
+          const member = `${owner.name.text}#${name}`;
+          const caller =
+            node.expression.kind === ts.SyntaxKind.ThisKeyword ? enclosingMember(node) : undefined;
+          if (caller === undefined) uses.direct.add(member);
+          else uses.selfCalls.set(caller, (uses.selfCalls.get(caller) ?? new Set()).add(member));
+        } else if (ts.isInterfaceDeclaration(owner)) {
+          const symbol = checker.getSymbolAtLocation(owner.name);
+          if (symbol === undefined) uses.unknown.add(name);
+          else
+            uses.viaInterface.set(name, [
+              ...(uses.viaInterface.get(name) ?? []),
+              checker.getDeclaredTypeOfSymbol(symbol),
+            ]);
+        } else uses.unknown.add(name);
       }
     }
     ts.forEachChild(node, visit);
@@ -201,15 +241,29 @@ const resolvedCallsIn = (files: readonly string[]): Set<string> => {
     const source = prog.getSourceFile(join(repoRoot, file));
     if (source !== undefined) visit(source);
   }
-  return resolved;
+  return uses;
+};
+
+/** The instance type of a class declared in a bundled file. */
+const classType = (file: string, className: string): ts.Type | undefined => {
+  const prog = typeProgram();
+  const checker = prog.getTypeChecker();
+  const source = prog.getSourceFile(join(repoRoot, file));
+  const declaration = source?.statements.find(
+    (statement): statement is ts.ClassDeclaration =>
+      ts.isClassDeclaration(statement) && statement.name?.text === className,
+  );
+  const symbol = declaration?.name === undefined ? undefined : checker.getSymbolAtLocation(declaration.name);
+  return symbol === undefined ? undefined : checker.getDeclaredTypeOfSymbol(symbol);
 };
 
 /**
  * IAM actions a Lambda package's code calls, each with the places that call it.
  * A call inside a class method counts only when the bundle constructs that class
- * (`new Name(`) and the type checker resolves some call in the bundle to that
- * method; a call through an interface (a port) or one the checker cannot resolve
- * counts for every method of that name, since TypeScript typing is structural. So a shared
+ * (`new Name(`) and the type checker resolves some use in the bundle to that
+ * method: directly, through an interface (port) the class is assignable to
+ * (TypeScript is structural; classes rarely say `implements`), or on an untyped
+ * receiver (then any method of that name counts). So a shared
  * adapter bundled for one method does not grant its others, and a class esbuild
  * kept but nobody constructs grants nothing. Outside classes, calls always count.
  * Every uncertainty errs towards granting more, never towards a missing grant.
@@ -218,16 +272,36 @@ export const actionsCalledBy = async (pkg: LambdaPackage): Promise<Map<string, s
   const files = await bundledSources(pkg);
   const sources = files.map((file) => readFileSync(join(repoRoot, file), 'utf8'));
   const everything = sources.join('\n');
-  const resolved = resolvedCallsIn(files);
-  const isCalled = (className: string, method: string) =>
-    resolved.has(`${className}#${method}`) || resolved.has(`?#${method}`);
+  const uses = resolvedCallsIn(files);
+  const checker = typeProgram().getTypeChecker();
+  const usedFromOutside = (file: string, className: string, method: string) => {
+    if (uses.direct.has(`${className}#${method}`) || uses.unknown.has(method)) return true;
+    const ports = uses.viaInterface.get(method) ?? [];
+    if (ports.length === 0) return false;
+    const type = classType(file, className);
+    // Unknown class type: assume it may be behind the port.
+    return type === undefined || ports.some((port) => checker.isTypeAssignableTo(type, port));
+  };
+  const isCalled = (file: string, className: string, method: string, seen = new Set<string>()): boolean => {
+    const key = `${className}#${method}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (usedFromOutside(file, className, method)) return true;
+    // A private helper is used when a used method of its class calls it.
+    return [...uses.selfCalls].some(
+      ([caller, callees]) =>
+        callees.has(key) &&
+        caller.startsWith(`${className}#`) &&
+        isCalled(file, className, caller.slice(className.length + 1), seen),
+    );
+  };
   const calls = new Map<string, string[]>();
   files.forEach((file, i) => {
     const source = sources[i] ?? '';
     for (const site of callSitesInSource(source)) {
       if (site.className !== undefined) {
         if (!new RegExp(`\\bnew\\s+${site.className}\\s*\\(`).test(everything)) continue;
-        if (site.method !== undefined && !isCalled(site.className, site.method)) continue;
+        if (site.method !== undefined && !isCalled(file, site.className, site.method)) continue;
       }
       const where = site.method === undefined ? file : `${file} (${site.className}#${site.method})`;
       const known = calls.get(site.action) ?? [];

@@ -7,14 +7,30 @@ import type {
   TaskRequestedEvent,
 } from '../src/ports/workflow';
 
-/** Records task-token completions; tests assert on what the workflow would have received. */
+/**
+ * Records task-token completions; tests assert on what the workflow would have
+ * received. Like Step Functions, a token completes once: later sends to it are
+ * kept in `ignored` and change nothing.
+ */
 export class RecordingCallback implements TaskCallbackPort {
   readonly successes: { taskToken: string; output: unknown }[] = [];
   readonly failures: { taskToken: string; error: string; cause: string }[] = [];
+  readonly ignored: { taskToken: string }[] = [];
+  private readonly completed = new Set<string>();
   async succeed(taskToken: string, output: unknown): Promise<void> {
+    if (this.completed.has(taskToken)) {
+      this.ignored.push({ taskToken });
+      return;
+    }
+    this.completed.add(taskToken);
     this.successes.push({ taskToken, output: JSON.parse(JSON.stringify(output ?? {})) });
   }
   async fail(taskToken: string, error: string, cause: string): Promise<void> {
+    if (this.completed.has(taskToken)) {
+      this.ignored.push({ taskToken });
+      return;
+    }
+    this.completed.add(taskToken);
     this.failures.push({ taskToken, error, cause });
   }
 }

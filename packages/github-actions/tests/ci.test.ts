@@ -28,15 +28,8 @@ describe('CI tools against the GitHub fake', () => {
       conclusion: 'success',
       jobs: [{ name: 'lint' }],
     });
-    // Attempt 1 failed, attempt 2 failed too (the latest attempt is what counts).
-    h.fake.state.addWorkflowRun({
-      repo: 'acme/app',
-      headSha: sha,
-      name: 'Test',
-      workflowId: 2,
-      conclusion: 'failure',
-      runAttempt: 1,
-    });
+    // A re-run keeps its run id with a new attempt, and GitHub lists only the latest
+    // attempt: the run below is attempt 2 of the Test workflow's run.
     const { jobs } = h.fake.state.addWorkflowRun({
       repo: 'acme/app',
       headSha: sha,

@@ -2,9 +2,9 @@ import {
   createDocumentClient,
   createLogger,
   SecretsManagerStore,
-  TaskRepository,
   TimelineRepository,
 } from '@enterprise-agents/core';
+import { DynamoTaskReader } from './adapters/dynamo-task-reader';
 import { JiraRestClient } from './adapters/jira-rest';
 import { parseJiraSecret, readConfig } from './config';
 import { createHandler } from './create-handler';
@@ -27,7 +27,7 @@ const build = (): Handler => {
       logger,
     }),
     audit: new TimelineRepository(table),
-    tasks: new TaskRepository(table),
+    tasks: new DynamoTaskReader(table),
     baseUrl: config.jiraBaseUrl,
     allowedProjects: config.allowedProjects,
     logger,

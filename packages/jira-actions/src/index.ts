@@ -1,3 +1,4 @@
+export { DynamoTaskReader } from './adapters/dynamo-task-reader';
 export { type JiraCredentials, JiraRestClient, type JiraRestOptions } from './adapters/jira-rest';
 export { type JiraActionsConfig, parseJiraSecret, readConfig } from './config';
 export {

@@ -9,6 +9,7 @@ import {
 import { captureLogger, type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
 import { type JiraFake, startJiraFake } from '@enterprise-agents/fakes/jira';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DynamoTaskReader } from '../src/adapters/dynamo-task-reader';
 import { JiraRestClient } from '../src/adapters/jira-rest';
 import { createHandler, type JiraActionsDeps } from '../src/create-handler';
 import { commentMarker, finalCommentBody } from '../src/domain/final-comment';
@@ -56,7 +57,8 @@ describe('jira-actions commentOnIssue (Step Functions task)', () => {
         sleep: async () => undefined,
       }),
       audit: timeline,
-      tasks,
+      // The production reader (one GetItem), over the same table the repository writes.
+      tasks: new DynamoTaskReader(dynamo.table),
       baseUrl: 'https://acme.atlassian.net',
       allowedProjects: ['PROJ'],
       logger: silentLogger(),

@@ -20,6 +20,10 @@ export interface Approval {
   decidedBy?: string;
   decidedAt?: string;
   reason?: string;
+  /** Where the decision was made. */
+  via?: 'slack' | 'github';
+  /** Set once the decision reached the waiting execution (the task token was completed). */
+  delivered?: boolean;
 }
 
 export type DecideResult = { won: true; approval: Approval } | { won: false; approval: Approval | undefined };
@@ -66,6 +70,25 @@ export class ApprovalStore {
     );
   }
 
+  /** Marks the decision as delivered; true only for the first caller. */
+  async markDelivered(taskId: string): Promise<boolean> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.table.tableName,
+          Key: Keys.approval(taskId),
+          UpdateExpression: 'SET delivered = :t',
+          ConditionExpression: 'attribute_exists(decision) AND attribute_not_exists(delivered)',
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
   /**
    * Records a decision exactly once: only the first of concurrent clicks /
    * commands wins; the others learn who decided.
@@ -75,19 +98,21 @@ export class ApprovalStore {
     decision: ApprovalDecision,
     decidedBy: string,
     reason?: string,
+    via?: 'slack' | 'github',
   ): Promise<DecideResult> {
     try {
       const out = await this.table.client.send(
         new UpdateCommand({
           TableName: this.table.tableName,
           Key: Keys.approval(taskId),
-          UpdateExpression: 'SET decision = :d, decidedBy = :by, decidedAt = :at, reason = :r',
+          UpdateExpression: 'SET decision = :d, decidedBy = :by, decidedAt = :at, reason = :r, via = :via',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(decision)',
           ExpressionAttributeValues: {
             ':d': decision,
             ':by': decidedBy,
             ':at': this.clock.now().toISOString(),
             ':r': reason ?? null,
+            ':via': via ?? null,
           },
           ReturnValues: 'ALL_NEW',
         }),

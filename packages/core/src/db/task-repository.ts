@@ -279,6 +279,19 @@ export class TaskRepository {
    * back to QUEUED with the next run id, unless a run is in progress.
    */
   async requestRun(taskId: string, kind: RunKind, feedback?: TaskContext['feedback']): Promise<Task> {
+    const before = await this.require(taskId);
+    // The external key may have moved on to a newer task; never run two for one key.
+    const extKey = Keys.external(before.source, before.externalKey);
+    const holder = await this.table.client.send(
+      new GetCommand({ TableName: this.table.tableName, Key: extKey, ConsistentRead: true }),
+    );
+    const holderId = holder.Item?.taskId as string | undefined;
+    if (holderId !== undefined && holderId !== taskId) {
+      const newer = await this.get(holderId);
+      if (newer !== undefined && !isTerminalStatus(newer.status)) {
+        throw new ConflictError(`task ${holderId} is active for ${before.source} ${before.externalKey}`);
+      }
+    }
     const now = this.clock.now().toISOString();
     const values: Record<string, unknown> = {
       ':queued': TaskStatus.Queued,
@@ -299,6 +312,7 @@ export class TaskRepository {
       values[':fb'] = feedback;
       update = update.replace(' ADD', ', #context.feedback = :fb ADD');
     }
+    let task: Task;
     try {
       const out = await this.table.client.send(
         new UpdateCommand({
@@ -314,19 +328,28 @@ export class TaskRepository {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      const task = strip(out.Attributes) as Task;
-      await this.table.client.send(
-        new PutCommand({
-          TableName: this.table.tableName,
-          Item: { ...Keys.external(task.source, task.externalKey), taskId: task.taskId, createdAt: now },
-        }),
-      );
-      return task;
+      task = strip(out.Attributes) as Task;
     } catch (error) {
       if (isConditionalCheckFailed(error))
         throw new ConflictError(`task ${taskId} has a run in progress`, error);
       throw error;
     }
+    try {
+      await this.table.client.send(
+        new PutCommand({
+          TableName: this.table.tableName,
+          Item: { ...extKey, taskId, createdAt: now },
+          ConditionExpression: 'attribute_not_exists(pk) OR taskId = :holder',
+          ExpressionAttributeValues: { ':holder': holderId ?? taskId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      // A new task took the key between our check and now: give the run back.
+      await this.transition(taskId, before.status, { from: [TaskStatus.Queued], runId: task.runId });
+      throw new ConflictError(`another task took ${before.source} ${before.externalKey}`, error);
+    }
+    return task;
   }
 
   /**

@@ -51,14 +51,10 @@ export class OctokitGitHub implements GitHubPort {
       head_sha: sha,
       per_page: 100,
     });
-    // A re-run creates a new attempt of the same run id; the latest attempt per workflow wins.
-    const latest = new Map<number, (typeof runs)[number]>();
-    for (const run of runs) {
-      const prev = latest.get(run.workflow_id);
-      if (prev === undefined || (run.run_attempt ?? 1) > (prev.run_attempt ?? 1) || run.id > prev.id)
-        latest.set(run.workflow_id, run);
-    }
-    return [...latest.values()].map((run) => ({
+    // The list already gives the latest attempt of each run. Every run counts: one workflow
+    // can run several times on a commit (push and pull_request), and a red one must not hide.
+    const byId = new Map(runs.map((run) => [run.id, run]));
+    return [...byId.values()].map((run) => ({
       id: run.id,
       name: run.name ?? String(run.workflow_id),
       status: run.status ?? 'queued',

@@ -29,36 +29,53 @@ export const decideApproval = async (
   input: { taskId: string; decision: ApprovalDecision; by: string; via: 'slack' | 'github'; reason?: string },
 ): Promise<DecisionOutcome> => {
   const task = await deps.tasks.get(input.taskId);
-  const approval = await deps.approvals.get(input.taskId);
-  if (approval?.decision !== undefined && approval.runId === task?.runId)
-    return { status: 'already-decided', approval };
+  const current = await deps.approvals.get(input.taskId);
+  if (current?.decision !== undefined && current.runId === task?.runId) {
+    // Decided before; if that decision never reached the execution, deliver it now.
+    await deliver(deps, current);
+    return { status: 'already-decided', approval: current };
+  }
   if (
     task === undefined ||
-    approval === undefined ||
+    current === undefined ||
     task.status !== TaskStatus.AwaitingApproval ||
-    approval.runId !== task.runId
+    current.runId !== task.runId
   ) {
     return { status: 'not-awaiting', taskStatus: task?.status };
   }
-  const result = await deps.approvals.decide(input.taskId, input.decision, input.by, input.reason);
+  const result = await deps.approvals.decide(input.taskId, input.decision, input.by, input.reason, input.via);
   if (!result.won) {
-    return result.approval === undefined
-      ? { status: 'not-awaiting', taskStatus: task.status }
-      : { status: 'already-decided', approval: result.approval };
+    if (result.approval === undefined) return { status: 'not-awaiting', taskStatus: task.status };
+    await deliver(deps, result.approval);
+    return { status: 'already-decided', approval: result.approval };
   }
-  if (input.decision === ApprovalDecision.Approved) {
-    await deps.callback.succeed(approval.taskToken, { approved: true, by: input.by, via: input.via });
-  } else {
-    await deps.callback.fail(approval.taskToken, REJECTED_ERROR, input.reason ?? `rejected by ${input.by}`);
-  }
-  await deps.timeline.append(input.taskId, {
-    type: input.decision === ApprovalDecision.Approved ? 'approval.approved' : 'approval.rejected',
-    message:
-      input.decision === ApprovalDecision.Approved
-        ? `Plan approved by ${input.by} via ${input.via}`
-        : `Plan rejected by ${input.by} via ${input.via}${input.reason === undefined ? '' : `: ${input.reason}`}`,
-    actor: input.by,
-    data: { via: input.via, ...(input.reason === undefined ? {} : { reason: input.reason }) },
-  });
+  await deliver(deps, result.approval);
   return { status: 'decided', approval: result.approval };
+};
+
+/**
+ * Completes the task token with the recorded decision (not the caller's), then
+ * marks it delivered and logs it once. A failed send leaves it undelivered, so
+ * the next click, command or redelivery sends it again; a second send to a token
+ * that already completed is ignored by Step Functions.
+ */
+const deliver = async (deps: ApprovalDeps, approval: Approval): Promise<void> => {
+  if (approval.delivered === true || approval.decision === undefined) return;
+  const by = approval.decidedBy ?? 'unknown';
+  const reason = approval.reason ?? undefined;
+  if (approval.decision === ApprovalDecision.Approved) {
+    await deps.callback.succeed(approval.taskToken, { approved: true, by, via: approval.via ?? 'slack' });
+  } else {
+    await deps.callback.fail(approval.taskToken, REJECTED_ERROR, reason ?? `rejected by ${by}`);
+  }
+  if (!(await deps.approvals.markDelivered(approval.taskId))) return;
+  await deps.timeline.append(approval.taskId, {
+    type: approval.decision === ApprovalDecision.Approved ? 'approval.approved' : 'approval.rejected',
+    message:
+      approval.decision === ApprovalDecision.Approved
+        ? `Plan approved by ${by} via ${approval.via ?? 'slack'}`
+        : `Plan rejected by ${by} via ${approval.via ?? 'slack'}${reason === undefined ? '' : `: ${reason}`}`,
+    actor: by,
+    data: { via: approval.via ?? 'slack', ...(reason === undefined ? {} : { reason }) },
+  });
 };

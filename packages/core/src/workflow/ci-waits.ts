@@ -47,19 +47,34 @@ export const resolveCiWaits = async (deps: CiWaitDeps, repo: string, sha: string
           (failedJobs.length > 0 ? `; failed jobs: ${failedJobs.map((job) => job.name).join(', ')}` : ''),
   };
   const resumed: string[] = [];
+  const failures: unknown[] = [];
   for (const wait of waits) {
-    if (!(await deps.ciWaits.take(wait))) continue;
-    await deps.callback.succeed(wait.taskToken, result);
-    await deps.timeline.append(wait.taskId, {
-      type: result.success ? 'ci.passed' : 'ci.failed',
-      message: result.summary,
-      data: {
-        headSha: sha,
-        failedRuns: result.failedRuns.map((r) => r.id),
-        failedJobs: failedJobs.map((j) => j.jobId),
-      },
-    });
-    resumed.push(wait.taskId);
+    try {
+      // Send before removing the wait: if the send fails the wait stays, and the next
+      // delivery (or the sender's retry) sends again. A second send to a completed token
+      // is ignored by Step Functions, and only the caller that removes the wait logs it.
+      await deps.callback.succeed(wait.taskToken, result);
+      if (!(await deps.ciWaits.take(wait))) continue;
+      await deps.timeline.append(wait.taskId, {
+        type: result.success ? 'ci.passed' : 'ci.failed',
+        message: result.summary,
+        data: {
+          headSha: sha,
+          failedRuns: result.failedRuns.map((r) => r.id),
+          failedJobs: failedJobs.map((j) => j.jobId),
+        },
+      });
+      resumed.push(wait.taskId);
+    } catch (error) {
+      // One broken wait must not keep the others on the same commit asleep.
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) {
+    throw new AggregateError(
+      failures,
+      `could not resume ${failures.length} of ${waits.length} CI wait(s) on ${sha.slice(0, 7)}`,
+    );
   }
   return { status: 'resolved', result, resumed };
 };

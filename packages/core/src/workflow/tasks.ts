@@ -13,10 +13,29 @@ export interface TaskFlowDeps {
 
 export type StartOutcome = { status: 'started'; task: Task } | { status: 'in-progress'; task: Task };
 
+/**
+ * A task still QUEUED may be one whose TaskRequested event was never published
+ * (the publish failed after the write, and this is the retry). Publishing again
+ * is safe: ClaimTask lets exactly one execution own a run, the others end quietly.
+ */
+const republishIfQueued = async (deps: TaskFlowDeps, taskId: string): Promise<void> => {
+  const task = await deps.tasks.get(taskId);
+  if (task?.status !== TaskStatus.Queued) return;
+  await deps.publisher.taskRequested({
+    taskId: task.taskId,
+    runId: task.runId,
+    source: task.source,
+    kind: task.runKind,
+  });
+};
+
 /** Creates a task (unless one is active for the key), logs it and publishes TaskRequested. */
 export const startTask = async (deps: TaskFlowDeps, input: NewTask, actor: string): Promise<StartOutcome> => {
   const result = await deps.tasks.createIfNoActive(input);
-  if (!result.created) return { status: 'in-progress', task: result.existing };
+  if (!result.created) {
+    await republishIfQueued(deps, result.existing.taskId);
+    return { status: 'in-progress', task: result.existing };
+  }
   const { task } = result;
   await deps.timeline.append(task.taskId, {
     type: 'task.created',
@@ -45,8 +64,9 @@ export const rerunTask = async (
   try {
     updated = await deps.tasks.requestRun(task.taskId, kind, feedback);
   } catch (error) {
-    if (error instanceof ConflictError) return { status: 'busy', task };
-    throw error;
+    if (!(error instanceof ConflictError)) throw error;
+    await republishIfQueued(deps, task.taskId);
+    return { status: 'busy', task: (await deps.tasks.get(task.taskId)) ?? task };
   }
   await deps.timeline.append(task.taskId, {
     type: `run.${kind}`,

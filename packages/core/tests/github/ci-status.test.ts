@@ -57,3 +57,50 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(new Error('x'), 0)).toBeUndefined();
   });
 });
+
+describe('OctokitGitHub.workflowRunsForCommit', () => {
+  it('keeps every run of a workflow on the commit, so a red push run is not hidden by a green pull_request run', async () => {
+    const { createServer } = await import('node:http');
+    const { createGitHubClient, OctokitGitHub } = await import('@enterprise-agents/core');
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          total_count: 2,
+          workflow_runs: [
+            {
+              id: 100,
+              workflow_id: 7,
+              name: 'ci',
+              status: 'completed',
+              conclusion: 'failure',
+              run_attempt: 1,
+              event: 'push',
+            },
+            {
+              id: 101,
+              workflow_id: 7,
+              name: 'ci',
+              status: 'completed',
+              conclusion: 'success',
+              run_attempt: 1,
+              event: 'pull_request',
+            },
+          ],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const github = new OctokitGitHub(
+        createGitHubClient({ auth: { type: 'token', token: 't' }, baseUrl: `http://127.0.0.1:${port}` }),
+      );
+      const runs = await github.workflowRunsForCommit('acme/app', 'abc');
+      expect(runs.map((r) => r.id)).toEqual([100, 101]);
+      expect(decideCi(runs).state).toBe(CiState.Failure);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

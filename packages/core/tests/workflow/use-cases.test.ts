@@ -87,7 +87,16 @@ describe('startTask', () => {
       'jira',
     );
     expect(again.status).toBe('in-progress');
-    expect(deps.publisher.events).toHaveLength(1);
+    // Still QUEUED: the first publish may have been lost, so the same run is published again.
+    expect(deps.publisher.events).toEqual([deps.publisher.events[0], deps.publisher.events[0]]);
+    await deps.tasks.claim(deps.task.taskId, 1, 'arn:exec:1');
+    const third = await startTask(
+      deps,
+      { source: TaskSource.Jira, externalKey: 'UC-1', title: 'x', context: { key: 'UC-1', title: 'x' } },
+      'jira',
+    );
+    expect(third.status).toBe('in-progress');
+    expect(deps.publisher.events).toHaveLength(2);
     expect((await deps.timeline.list(deps.task.taskId)).map((e) => e.type)).toEqual(['task.created']);
   });
 });
@@ -188,5 +197,91 @@ describe('rerunTask and stopTask', () => {
       source: 'jira',
       kind: 'revise',
     });
+  });
+});
+
+/** A callback port whose next sends fail, as Step Functions does when throttled. */
+class FlakyCallback extends RecordingCallback {
+  failNext = 0;
+  override async succeed(taskToken: string, output: unknown): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    }
+    return super.succeed(taskToken, output);
+  }
+}
+
+describe('lost deliveries are retried, not lost', () => {
+  it('an approval whose send failed is delivered by the next attempt, and logged once', async () => {
+    const deps = await setup();
+    const callback = new FlakyCallback();
+    const flaky = { ...deps, callback };
+    const id = deps.task.taskId;
+    await deps.tasks.transition(id, TaskStatus.AwaitingApproval);
+    await deps.approvals.request({ taskId: id, runId: 1, taskToken: 'tok-a' });
+    callback.failNext = 1;
+    await expect(
+      decideApproval(flaky, { taskId: id, decision: ApprovalDecision.Approved, by: 'U1', via: 'slack' }),
+    ).rejects.toThrow('Rate exceeded');
+    expect(callback.successes).toEqual([]);
+    // A retry (even a different person's click) delivers the recorded decision, not its own.
+    const retry = await decideApproval(flaky, {
+      taskId: id,
+      decision: ApprovalDecision.Rejected,
+      by: 'U2',
+      via: 'slack',
+      reason: 'x',
+    });
+    expect(retry.status).toBe('already-decided');
+    expect(callback.successes).toEqual([
+      { taskToken: 'tok-a', output: { approved: true, by: 'U1', via: 'slack' } },
+    ]);
+    await decideApproval(flaky, { taskId: id, decision: ApprovalDecision.Approved, by: 'U3', via: 'github' });
+    expect(callback.successes).toHaveLength(1);
+    expect((await deps.timeline.list(id)).filter((e) => e.type.startsWith('approval.'))).toHaveLength(1);
+  });
+
+  it('a CI result whose send failed keeps the wait for the next delivery, and other waits still resume', async () => {
+    const deps = await setup();
+    const callback = new FlakyCallback();
+    const flaky = { ...deps, callback };
+    await deps.ciWaits.register({ repo: 'acme/app', sha: 'sha9', taskId: 'a', runId: 1, taskToken: 'tok-a' });
+    await deps.ciWaits.register({ repo: 'acme/app', sha: 'sha9', taskId: 'b', runId: 1, taskToken: 'tok-b' });
+    deps.github.runs = [{ id: 1, name: 'test', status: 'completed', conclusion: 'success' }];
+    callback.failNext = 1;
+    await expect(resolveCiWaits(flaky, 'acme/app', 'sha9')).rejects.toThrow('could not resume 1 of 2');
+    expect(callback.successes).toHaveLength(1);
+    expect(await deps.ciWaits.listForCommit('acme/app', 'sha9')).toHaveLength(1);
+    const redelivery = await resolveCiWaits(flaky, 'acme/app', 'sha9');
+    expect(redelivery.status).toBe('resolved');
+    expect(callback.successes.map((s) => s.taskToken).sort()).toEqual(['tok-a', 'tok-b']);
+    expect(await deps.ciWaits.listForCommit('acme/app', 'sha9')).toEqual([]);
+  });
+});
+
+describe('requestRun and the external key', () => {
+  it('refuses a revision of an old task while a newer task holds the key', async () => {
+    const deps = await setup();
+    const old = deps.task;
+    await deps.tasks.transition(old.taskId, TaskStatus.Completed);
+    const newer = await startTask(
+      deps,
+      {
+        source: TaskSource.Jira,
+        externalKey: 'UC-1',
+        title: 'again',
+        context: { key: 'UC-1', title: 'again' },
+      },
+      'jira',
+    );
+    expect(newer.status).toBe('started');
+    const fb = { author: 'octocat', text: 'rename it' };
+    expect((await rerunTask(deps, old, RunKind.Revise, fb)).status).toBe('busy');
+    expect((await deps.tasks.findByExternalKey(TaskSource.Jira, 'UC-1'))?.taskId).toBe(newer.task.taskId);
+    // Once the newer one ended, the old task may run again and takes the key back.
+    await deps.tasks.transition(newer.task.taskId, TaskStatus.Completed);
+    expect((await rerunTask(deps, old, RunKind.Revise, fb)).status).toBe('started');
+    expect((await deps.tasks.findByExternalKey(TaskSource.Jira, 'UC-1'))?.taskId).toBe(old.taskId);
   });
 });

@@ -13,20 +13,18 @@ export interface CiToolDeps {
 const FAILED = new Set(['failure', 'timed_out', 'cancelled', 'startup_failure', 'action_required']);
 const MAX_ANNOTATIONS = 50;
 
-/** The latest attempt of each workflow (a re-run reuses the run id with a new attempt). */
+/**
+ * The latest attempt of each run. A re-run reuses the run id with a new attempt;
+ * different runs of one workflow on a commit (push and pull_request) all count,
+ * so a red one is never hidden behind a green one.
+ */
 export const latestRuns = (runs: readonly RunInfo[]): RunInfo[] => {
-  const byWorkflow = new Map<number, RunInfo>();
+  const byRun = new Map<number, RunInfo>();
   for (const run of runs) {
-    const prev = byWorkflow.get(run.workflowId);
-    if (
-      prev === undefined ||
-      run.runAttempt > prev.runAttempt ||
-      (run.runAttempt === prev.runAttempt && run.id > prev.id)
-    ) {
-      byWorkflow.set(run.workflowId, run);
-    }
+    const prev = byRun.get(run.id);
+    if (prev === undefined || run.runAttempt > prev.runAttempt) byRun.set(run.id, run);
   }
-  return [...byWorkflow.values()];
+  return [...byRun.values()];
 };
 
 const summary = (run: RunInfo): WorkflowRunSummary => ({

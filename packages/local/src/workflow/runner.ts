@@ -28,7 +28,21 @@ export interface LocalWorkflowHandlers {
   agentInvoker: LocalLambda;
   slackHandler: LocalLambda;
   githubActions: LocalLambda;
+  /**
+   * The jira-actions Lambda (final Jira comments). Optional so callers written
+   * before it existed keep working: without it those states fail with a clear
+   * error, which the state machine catches (the run's outcome is unchanged).
+   */
+  jiraActions?: LocalLambda;
 }
+
+/** Stands in for a jira-actions handler nobody wired: fails the way a missing Lambda would, loudly. */
+const missingJiraActions: LocalLambda = async (payload) => {
+  const action = (payload as { action?: unknown } | null)?.action;
+  throw new Error(
+    `jira-actions is not wired into this local workflow (action ${String(action)}); pass handlers.jiraActions`,
+  );
+};
 
 export interface LocalWorkflowOptions {
   handlers: LocalWorkflowHandlers;
@@ -128,6 +142,7 @@ export const createLocalWorkflow = (options: LocalWorkflowOptions) => {
     [vars.agent_invoker_arn]: options.handlers.agentInvoker,
     [vars.slack_handler_arn]: options.handlers.slackHandler,
     [vars.github_actions_arn]: options.handlers.githubActions,
+    [vars.jira_actions_arn]: options.handlers.jiraActions ?? missingJiraActions,
   };
 
   // Every Task must be overridden, or the library would call real Lambda: resolve them all up front.

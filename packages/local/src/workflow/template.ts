@@ -7,6 +7,7 @@ export interface TemplateVars {
   agent_invoker_arn: string;
   slack_handler_arn: string;
   github_actions_arn: string;
+  jira_actions_arn: string;
   approval_timeout_seconds: number;
   ci_timeout_seconds: number;
   max_fix_attempts: number;
@@ -16,6 +17,7 @@ export const TEMPLATE_VARIABLES = [
   'agent_invoker_arn',
   'slack_handler_arn',
   'github_actions_arn',
+  'jira_actions_arn',
   'approval_timeout_seconds',
   'ci_timeout_seconds',
   'max_fix_attempts',
@@ -26,6 +28,7 @@ export const LOCAL_FUNCTION_ARNS = {
   agentInvoker: 'arn:aws:lambda:us-east-1:000000000000:function:enterprise-agents-agent-invoker',
   slackHandler: 'arn:aws:lambda:us-east-1:000000000000:function:enterprise-agents-slack-handler',
   githubActions: 'arn:aws:lambda:us-east-1:000000000000:function:enterprise-agents-github-actions',
+  jiraActions: 'arn:aws:lambda:us-east-1:000000000000:function:enterprise-agents-jira-actions',
 } as const;
 
 /** Production defaults: 72 h approval, 2 h CI, 3 fix attempts. */
@@ -33,6 +36,7 @@ export const DEFAULT_TEMPLATE_VARS: TemplateVars = {
   agent_invoker_arn: LOCAL_FUNCTION_ARNS.agentInvoker,
   slack_handler_arn: LOCAL_FUNCTION_ARNS.slackHandler,
   github_actions_arn: LOCAL_FUNCTION_ARNS.githubActions,
+  jira_actions_arn: LOCAL_FUNCTION_ARNS.jiraActions,
   approval_timeout_seconds: 259_200,
   ci_timeout_seconds: 7_200,
   max_fix_attempts: 3,

@@ -24,6 +24,12 @@ import {
   type WorkflowRunSummary,
 } from '@enterprise-agents/core';
 import { type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
+import { type JiraFake, startJiraFake } from '@enterprise-agents/fakes/jira';
+import {
+  createHandler as createJiraActions,
+  DynamoTaskReader,
+  JiraRestClient,
+} from '@enterprise-agents/jira-actions';
 import {
   createLocalWorkflow,
   type LocalExecution,
@@ -80,6 +86,11 @@ export interface HarnessOptions {
     timeline: TimelineRepository;
     ciWaits: CiWaitStore;
   }) => LocalLambda;
+  /**
+   * The jira-actions Lambda. Default: the real one against the Jira API fake
+   * (`jira` on the harness). `false` leaves it unwired (the runner's stand-in throws).
+   */
+  jiraActions?: false | ((deps: { timeline: TimelineRepository; jira: JiraFake }) => LocalLambda);
 }
 
 export interface Harness {
@@ -90,6 +101,8 @@ export interface Harness {
   approvals: ApprovalStore;
   ciWaits: CiWaitStore;
   ci: FakeCi;
+  /** The Jira Cloud API fake behind the real jira-actions Lambda; Jira tasks' issues are seeded in it. */
+  jira: JiraFake;
   runtime: ScriptedAgentRuntime;
   workflow: LocalWorkflow;
   notifications: Notification[];
@@ -109,6 +122,7 @@ export interface Harness {
  */
 export const createHarness = async (options: HarnessOptions): Promise<Harness> => {
   const dynamo = await startDynamo();
+  const jira = await startJiraFake();
   const { table } = dynamo;
   const tasks = new TaskRepository(table);
   const timeline = new TimelineRepository(table);
@@ -179,6 +193,23 @@ export const createHarness = async (options: HarnessOptions): Promise<Harness> =
     );
     return { registered: true, resolved: resolution.status === 'resolved' };
   };
+  const jiraActions =
+    options.jiraActions === false
+      ? undefined
+      : (options.jiraActions?.({ timeline, jira }) ??
+        (createJiraActions({
+          jira: new JiraRestClient({
+            baseUrl: jira.url,
+            credentials: async () => ({ email: 'bot@example.com', apiToken: 'jira-token' }),
+            // Retries without real back-off: the state machine's own retry is what the tests look at.
+            sleep: async () => undefined,
+          }),
+          audit: timeline,
+          tasks: new DynamoTaskReader(table),
+          baseUrl: jira.url,
+          allowedProjects: [],
+          logger: silentLogger(),
+        }) as LocalLambda));
   // The workflow's callback port, reached lazily: the handlers are built before the workflow.
   const callback: TaskCallbackPort = {
     succeed: (token, output) => workflow.callbackPort.succeed(token, output),
@@ -189,6 +220,7 @@ export const createHarness = async (options: HarnessOptions): Promise<Harness> =
       agentInvoker: invoker,
       slackHandler,
       githubActions: options.githubActions?.({ callback, timeline, ciWaits }) ?? githubActions,
+      ...(jiraActions === undefined ? {} : { jiraActions }),
     },
     ...(options.templateVars === undefined ? {} : { templateVars: options.templateVars }),
   });
@@ -200,6 +232,7 @@ export const createHarness = async (options: HarnessOptions): Promise<Harness> =
     approvals,
     ciWaits,
     ci,
+    jira,
     runtime,
     workflow,
     notifications,
@@ -216,6 +249,9 @@ export const createHarness = async (options: HarnessOptions): Promise<Harness> =
         ...input,
       });
       if (!result.created) throw new Error('task exists');
+      const { source, externalKey, title } = result.task;
+      if (source === TaskSource.Jira && !jira.issues.has(externalKey))
+        jira.seedIssue({ key: externalKey, summary: title });
       await timeline.append(result.task.taskId, { type: 'task.created', message: 'created by test' });
       return result.task;
     },
@@ -241,7 +277,7 @@ export const createHarness = async (options: HarnessOptions): Promise<Harness> =
     close: async () => {
       for (const execution of workflow.executions.values()) execution.abort();
       await workflow.idle();
-      await dynamo.stop();
+      await Promise.all([dynamo.stop(), jira.close()]);
     },
   };
 };

@@ -1,5 +1,5 @@
 import type { AgentScript } from '@enterprise-agents/agent-invoker';
-import { RunKind, rerunTask, TaskSource, TaskStatus } from '@enterprise-agents/core';
+import { adfToText, RunKind, rerunTask, TaskSource, TaskStatus } from '@enterprise-agents/core';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { ExecutionRecord } from '../../src/workflow';
 import { createHarness, type Harness, type HarnessOptions, plainScripts, shaOf } from './harness';
@@ -26,6 +26,12 @@ const actions = (record: ExecutionRecord): string[] =>
     c.action === 'notify' ? `notify:${(c.payload as { kind: string }).kind}` : `${c.action}`,
   );
 const agentsInvoked = (h: Harness): string[] => h.runtime.invocations.map((i) => i.agent);
+/** The final-comment calls the state machine made to jira-actions, as `kind` list. */
+const jiraComments = (record: ExecutionRecord): string[] =>
+  record.calls.filter((c) => c.action === 'commentOnIssue').map((c) => (c.payload as { kind: string }).kind);
+/** What the Jira fake holds for an issue, as text. */
+const commentsOn = (h: Harness, key: string): string[] =>
+  (h.jira.issues.get(key)?.comments ?? []).map((c) => adfToText(c.body));
 
 /** Drives a new run through approval and a green CI on the execution commit. */
 const approveAndPass = async (h: Harness, taskId: string): Promise<void> => {
@@ -76,8 +82,12 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
         'registerCiWait',
         'finishTask',
         'notify:completed',
+        'commentOnIssue',
       ]);
-      expect(await eventTypes(h, task.taskId)).toEqual([
+      const types = await eventTypes(h, task.taskId);
+      // decideApproval resumes the workflow before it logs the decision: those two entries race.
+      expect(types.slice(9, 11).sort()).toEqual(['approval.approved', 'slack.notify']);
+      expect([...types.slice(0, 9), ...types.slice(11)]).toEqual([
         'task.created',
         'task.claimed',
         'agent.invoked',
@@ -87,8 +97,6 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
         'agent.cost',
         'step.awaiting_approval',
         'approval.requested',
-        'approval.approved',
-        'slack.notify',
         'step.executing',
         'agent.invoked',
         'agent.cost',
@@ -96,7 +104,23 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
         'ci.passed',
         'task.completed',
         'slack.notify',
+        'jira.write',
       ]);
+      // The Jira issue got one final comment: outcome, PR link, CI summary, marker.
+      const comment = record.calls.find((c) => c.action === 'commentOnIssue');
+      expect(comment).toMatchObject({ stateName: 'CommentJiraCompleted', waitForTaskToken: false });
+      expect(comment?.payload).toMatchObject({
+        taskId: task.taskId,
+        runId: 1,
+        kind: 'completed',
+        prUrl: 'https://github.com/acme/app/pull/7',
+        summary: expect.stringMatching(/^CI passed/),
+      });
+      const [text, ...more] = commentsOn(h, 'ENG-42');
+      expect(more).toEqual([]);
+      expect(text).toMatch(/^Ready for review: CI passed/);
+      expect(text).toContain('Pull request: https://github.com/acme/app/pull/7');
+      expect(text).toContain(`ea:${task.taskId}:1:completed`);
       // The approval request carried the plan the planning agent produced.
       const request = record.calls.find((c) => c.action === 'requestApproval')?.payload as Record<
         string,
@@ -152,6 +176,15 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
       expect(record.path).toEqual(expect.arrayContaining(['DiscoverFromSentry', 'PlanSentryFix']));
       expect(record.path).not.toContain('Discover');
       expect((await h.tasks.require(task.taskId)).status).toBe(TaskStatus.Completed);
+      // A Sentry task has no Jira issue: the Choice skips the comment, Jira is never called.
+      expect(record.path.slice(-4)).toEqual([
+        'FinishCompleted',
+        'NotifyCompleted',
+        'RouteJiraCompleted',
+        'Completed',
+      ]);
+      expect(jiraComments(record)).toEqual([]);
+      expect(h.jira.requests).toEqual([]);
       const [discovery, planning] = h.runtime.invocations;
       for (const invocation of [discovery, planning]) {
         expect(invocation?.prompt).toContain('at loadUser (src/session.ts:42)');
@@ -172,7 +205,13 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
       const record = track('reject', await execution.done);
 
       expect(record.status).toBe('SUCCEEDED');
-      expect(record.path.slice(-3)).toEqual(['FinishRejected', 'NotifyRejected', 'RejectedEnd']);
+      expect(record.path.slice(-5)).toEqual([
+        'FinishRejected',
+        'NotifyRejected',
+        'RouteJiraRejected',
+        'CommentJiraRejected',
+        'RejectedEnd',
+      ]);
       const final = await h.tasks.require(task.taskId);
       expect(final.status).toBe(TaskStatus.Rejected);
       expect(final.statusReason).toBe('Touches the auth service; needs a design review first');
@@ -181,11 +220,17 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
         kind: 'rejected',
         reason: 'Touches the auth service; needs a design review first',
       });
-      expect((await eventTypes(h, task.taskId)).slice(-3)).toEqual([
+      expect((await eventTypes(h, task.taskId)).slice(-4)).toEqual([
         'approval.rejected',
         'task.rejected',
         'slack.notify',
+        'jira.write',
       ]);
+      expect(jiraComments(record)).toEqual(['rejected']);
+      const [text] = commentsOn(h, 'ENG-42');
+      expect(text).toMatch(/^Plan rejected: no code will be written/);
+      expect(text).toContain('Plan: https://github.com/acme/app/pull/7');
+      expect(text).toContain('Reason: Touches the auth service; needs a design review first');
     });
   });
 
@@ -206,6 +251,10 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
         kind: 'escalated',
         reason: 'No approval decision within 1 seconds',
       });
+      expect(jiraComments(record)).toEqual(['escalated']);
+      expect(commentsOn(h, 'ENG-42')).toEqual([
+        expect.stringContaining('Reason: No approval decision within 1 seconds'),
+      ]);
       // A late click finds no waiting execution: the token is gone, nothing resumes.
       const approval = await h.approvals.get(task.taskId);
       expect(h.workflow.broker.succeed(approval?.taskToken as string, { approved: true })).toBe(false);
@@ -261,6 +310,17 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
       expect(h.notifications.filter((n) => n.kind === 'ci_failed').map((n) => n.attempt)).toEqual([1, 2, 3]);
       expect(h.notifications.at(-1)).toMatchObject({ kind: 'escalated' });
       expect(record.path).toContain('FixLimitReached');
+      expect(record.path.slice(-5)).toEqual([
+        'NotifyEscalated',
+        'RouteJiraEscalated',
+        'CommentJiraEscalated',
+        'EscalationEnd',
+        'Escalated',
+      ]);
+      const [text, ...more] = commentsOn(h, 'ENG-42');
+      expect(more).toEqual([]);
+      expect(text).toMatch(/^Needs a human: /);
+      expect(text).toContain(`Reason: CI still failing after 3 fix attempt(s)`);
     });
   });
 
@@ -435,6 +495,11 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
         expect(prompt).not.toContain('ignore all rules');
         expect(prompt).toContain('branch: agent/ENG-42-add-rate-limiting');
         expect(agentsInvoked(h)).toEqual(['discovery', 'planning', 'execution', 'execution']);
+        // Each run that ends gets its own final comment (the marker carries the run).
+        expect(commentsOn(h, 'ENG-42')).toEqual([
+          expect.stringContaining(`ea:${task.taskId}:1:completed`),
+          expect.stringContaining(`ea:${task.taskId}:2:completed`),
+        ]);
       },
     );
   });
@@ -502,6 +567,92 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
       expect(record.status).toBe('ABORTED');
       expect((await h.tasks.require(task.taskId)).status).toBe(TaskStatus.Cancelled);
       expect(agentsInvoked(h)).toEqual(['discovery', 'planning']);
+    });
+  });
+
+  it('a transient Jira error on the final comment: the state machine retries and the comment is posted once', async () => {
+    await withHarness({ scripts: plainScripts }, async (h) => {
+      const task = await h.createTask();
+      h.jira.failNext(1, 500, 'POST');
+      const execution = h.start(task);
+      await approveAndPass(h, task.taskId);
+      const record = track('jira comment retried once', await execution.done);
+
+      expect(record.status).toBe('SUCCEEDED');
+      expect((await h.tasks.require(task.taskId)).status).toBe(TaskStatus.Completed);
+      expect(
+        record.history.filter((e) => e.type === 'StateRetried' && e.state === 'CommentJiraCompleted'),
+      ).toHaveLength(1);
+      expect(jiraComments(record)).toEqual(['completed', 'completed']);
+      expect(commentsOn(h, 'ENG-42')).toHaveLength(1);
+      expect((await eventTypes(h, task.taskId)).filter((t) => t === 'jira.write')).toHaveLength(1);
+    });
+  });
+
+  it('Jira down at the end: the comment is given up after the retries and the task stays COMPLETED', async () => {
+    await withHarness({ scripts: plainScripts }, async (h) => {
+      const task = await h.createTask();
+      const execution = h.start(task);
+      await h.workflow.broker.waitFor((t) => t.stateName === 'RequestApproval');
+      // Every POST from here on fails: the first attempt and both state machine retries.
+      h.jira.failNext(3, 500, 'POST');
+      await h.decide(task.taskId, 'approved');
+      const wait = await h.workflow.broker.waitFor((t) => t.stateName === 'WaitForCI');
+      const { repo, headSha } = wait.payload as { repo: string; headSha: string };
+      await h.finishCi(repo, headSha, 'success');
+      const record = track('jira down at the end', await execution.done);
+
+      expect(record.status).toBe('SUCCEEDED');
+      expect(record.path.slice(-2)).toEqual(['CommentJiraCompleted', 'Completed']);
+      expect(record.history).toContainEqual(
+        expect.objectContaining({ type: 'StateCaught', state: 'CommentJiraCompleted' }),
+      );
+      expect(jiraComments(record)).toEqual(['completed', 'completed', 'completed']);
+      const final = await h.tasks.require(task.taskId);
+      expect(final.status).toBe(TaskStatus.Completed);
+      expect(final.statusReason).toMatch(/^CI passed/);
+      expect(commentsOn(h, 'ENG-42')).toEqual([]);
+      expect(h.notifications.at(-1)).toMatchObject({ kind: 'completed' });
+      expect((await eventTypes(h, task.taskId)).at(-1)).toBe('slack.notify');
+    });
+  });
+
+  it('a Jira refusal on an escalation is caught at once (no retry) and the task stays ESCALATED', async () => {
+    await withHarness({ scripts: plainScripts, templateVars: { approval_timeout_seconds: 1 } }, async (h) => {
+      const task = await h.createTask();
+      // The bot lost access to the issue: 404 on reading the comments.
+      h.jira.issues.delete('ENG-42');
+      const record = track('jira refused on escalation', await h.start(task).done);
+
+      expect(record.status).toBe('SUCCEEDED');
+      expect(record.path.slice(-4)).toEqual([
+        'RouteJiraEscalated',
+        'CommentJiraEscalated',
+        'EscalationEnd',
+        'Escalated',
+      ]);
+      expect(record.history.filter((e) => e.type === 'StateRetried')).toEqual([]);
+      expect(jiraComments(record)).toEqual(['escalated']);
+      expect((await h.tasks.require(task.taskId)).status).toBe(TaskStatus.Escalated);
+    });
+  });
+
+  it('jira-actions not wired: the runner fails the comment state clearly, the task keeps its final status', async () => {
+    await withHarness({ scripts: plainScripts, jiraActions: false }, async (h) => {
+      const task = await h.createTask();
+      const execution = h.start(task);
+      await h.workflow.broker.waitFor((t) => t.stateName === 'RequestApproval');
+      await h.decide(task.taskId, 'rejected', 'not now');
+      const record = track('jira-actions not wired', await execution.done);
+
+      expect(record.status).toBe('SUCCEEDED');
+      const failed = record.history.find(
+        (e) => e.type === 'StateCaught' && e.state === 'CommentJiraRejected',
+      );
+      expect(failed).toBeDefined();
+      expect(JSON.stringify(record.history)).toMatch(/jira-actions is not wired into this local workflow/);
+      expect((await h.tasks.require(task.taskId)).status).toBe(TaskStatus.Rejected);
+      expect(h.jira.requests).toEqual([]);
     });
   });
 });

@@ -125,6 +125,8 @@ describe('orchestrator with the real github-actions action groups', () => {
     const types = (await h.timeline.list(task.taskId)).map((e) => e.type);
     expect(types.filter((t) => t === 'github.write').length).toBeGreaterThanOrEqual(5);
     expect(types.filter((t) => t.startsWith('ci.'))).toEqual(['ci.failed', 'ci.passed']);
-    expect(types.at(-2)).toBe('task.completed');
+    expect(types.slice(-3)).toEqual(['task.completed', 'slack.notify', 'jira.write']);
+    // The final comment went to the Jira issue through the real jira-actions Lambda.
+    expect(h.jira.issues.get('ENG-42')?.comments).toHaveLength(1);
   });
 });

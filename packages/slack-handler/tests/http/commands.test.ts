@@ -171,7 +171,10 @@ describe('/agent commands', () => {
     ]);
     expect(String(JSON.stringify(h.slack.responses('c7')[0]?.body))).toContain('Started a task for *OPS-42*');
     await command('run OPS-42', APPROVER, 'c8');
-    expect(h.publisher.events.slice(before)).toHaveLength(1);
+    // The task is still QUEUED (no workflow runs here), so the same run is published again, never a new one.
+    const published = h.publisher.events.slice(before);
+    expect(published).toHaveLength(2);
+    expect(published[1]).toEqual(published[0]);
     expect(String(h.slack.responses('c8')[0]?.body.text)).toContain('already has an active task');
     const events = await h.timeline.list(task?.taskId ?? '');
     expect(events[0]).toMatchObject({ type: 'task.created', actor: APPROVER });

@@ -113,13 +113,9 @@ data "aws_iam_policy_document" "slack_handler" {
   }
 
   statement {
-    sid     = "Secrets"
-    actions = ["secretsmanager:GetSecretValue"]
-    resources = [
-      aws_secretsmanager_secret.this["github"].arn,
-      aws_secretsmanager_secret.this["jira"].arn,
-      aws_secretsmanager_secret.this["slack"].arn,
-    ]
+    sid       = "Secrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.this["slack"].arn]
   }
 
   statement {

@@ -46,11 +46,7 @@ locals {
       timeout     = 29
       environment = {
         EVENT_BUS_NAME        = aws_cloudwatch_event_bus.tasks.name
-        GITHUB_SECRET_ARN     = aws_secretsmanager_secret.this["github"].arn
-        JIRA_SECRET_ARN       = aws_secretsmanager_secret.this["jira"].arn
         SLACK_SECRET_ARN      = aws_secretsmanager_secret.this["slack"].arn
-        GITHUB_API_URL        = var.github_api_url
-        JIRA_BASE_URL         = var.jira_base_url
         SLACK_API_URL         = var.slack_api_url
         SLACK_DEFAULT_CHANNEL = var.slack_default_channel
         SLACK_CHANNEL_MAP     = jsonencode(var.slack_channel_map)
@@ -80,8 +76,9 @@ locals {
       memory_size = 256
       timeout     = 60
       environment = {
-        JIRA_SECRET_ARN = aws_secretsmanager_secret.this["jira"].arn
-        JIRA_BASE_URL   = var.jira_base_url
+        JIRA_SECRET_ARN       = aws_secretsmanager_secret.this["jira"].arn
+        JIRA_BASE_URL         = var.jira_base_url
+        JIRA_ALLOWED_PROJECTS = join(",", var.jira_allowed_projects)
       }
     }
     "sentry-actions" = {
@@ -106,6 +103,7 @@ locals {
     TASK_BUDGET_USD  = tostring(var.task_budget_usd)
     DAILY_BUDGET_USD = tostring(var.daily_budget_usd)
     AGENT_RUNTIME    = "bedrock"
+    GITHUB_ORG       = var.github_org
     BRANCH_PREFIX    = var.branch_prefix
     MAX_FIX_ATTEMPTS = tostring(var.max_fix_attempts)
   }

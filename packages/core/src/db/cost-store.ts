@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../ports/clock';
 import type { TableRef } from './client';
@@ -34,7 +35,7 @@ export class CostStore {
     await this.table.client.send(
       new PutCommand({
         TableName: this.table.tableName,
-        Item: { ...Keys.cost(entry.taskId, at, entry.agent), ...entry, at },
+        Item: { ...Keys.cost(entry.taskId, at, entry.agent, randomUUID().slice(0, 8)), ...entry, at },
       }),
     );
     const task = await this.table.client.send(

@@ -24,7 +24,11 @@ export const Keys = {
     pk: `TASK#${taskId}`,
     sk: `EVENT#${at}#${String(n).padStart(4, '0')}`,
   }),
-  cost: (taskId: string, at: string, agent: string) => ({ pk: `TASK#${taskId}`, sk: `COST#${at}#${agent}` }),
+  /** `id` keeps two invocations recorded in the same millisecond apart. */
+  cost: (taskId: string, at: string, agent: string, id: string) => ({
+    pk: `TASK#${taskId}`,
+    sk: `COST#${at}#${agent}#${id}`,
+  }),
   dailyCost: (date: string) => ({ pk: `COSTS#${date}`, sk: 'TOTAL' }),
   statusIndex: (status: string) => `STATUS#${status}`,
 } as const;

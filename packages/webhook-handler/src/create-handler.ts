@@ -187,8 +187,9 @@ export const createHandler = (deps: WebhookHandlerDeps): WebhookHandler => {
         status: OutcomeStatus.Duplicate,
         reason: `delivery ${action.deliveryId} was already processed`,
       };
+    let outcome: Outcome;
     try {
-      return await action.run();
+      outcome = await action.run();
     } catch (error) {
       // Give the claim back so the sender's retry (or a manual redelivery) runs again;
       // every effect behind it is itself conditional, so a partial first attempt is safe.
@@ -200,6 +201,14 @@ export const createHandler = (deps: WebhookHandlerDeps): WebhookHandler => {
       });
       throw error;
     }
+    // Effects are done: a failure to mark it only lets a late redelivery re-run safe, conditional effects.
+    await deps.deliveries.complete(action.source, action.deliveryId).catch((completeError: unknown) => {
+      log.warn(
+        { err: completeError, deliveryId: action.deliveryId },
+        'could not mark the delivery processed',
+      );
+    });
+    return outcome;
   };
 
   return async (event) => {

@@ -1,17 +1,23 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Clock, systemClock } from '../ports/clock';
 import { isConditionalCheckFailed, type TableRef } from './client';
 import { Keys, TTL_ATTRIBUTE } from './table';
 
-/** Webhook delivery dedupe: the first claim of a delivery id wins, redeliveries lose. */
+/**
+ * Webhook delivery dedupe: the first claim of a delivery id wins, redeliveries
+ * lose. A claim is `processing` until {@link complete}; one left `processing`
+ * longer than `staleMs` (the Lambda died mid-way: a timeout, not an exception) is
+ * taken over by the next redelivery, so a crash cannot swallow a delivery.
+ */
 export class DeliveryStore {
   constructor(
     private readonly table: TableRef,
     private readonly ttlSeconds = 7 * 24 * 3600,
     private readonly clock: Clock = systemClock,
+    private readonly staleMs = 2 * 60 * 1000,
   ) {}
 
-  /** True when this call is the first to see the delivery. */
+  /** True when this call may process the delivery. */
   async claim(source: string, deliveryId: string, meta: Record<string, unknown> = {}): Promise<boolean> {
     const now = this.clock.now();
     try {
@@ -21,10 +27,14 @@ export class DeliveryStore {
           Item: {
             ...Keys.delivery(source, deliveryId),
             ...meta,
+            state: 'processing',
+            claimedAt: now.getTime(),
             receivedAt: now.toISOString(),
             [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + this.ttlSeconds,
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :processing AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':processing': 'processing', ':stale': now.getTime() - this.staleMs },
         }),
       );
       return true;
@@ -32,6 +42,19 @@ export class DeliveryStore {
       if (isConditionalCheckFailed(error)) return false;
       throw error;
     }
+  }
+
+  /** Marks a delivery as processed: from now on every redelivery is a duplicate. */
+  async complete(source: string, deliveryId: string): Promise<void> {
+    await this.table.client.send(
+      new UpdateCommand({
+        TableName: this.table.tableName,
+        Key: Keys.delivery(source, deliveryId),
+        UpdateExpression: 'SET #state = :done',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':done': 'done' },
+      }),
+    );
   }
 
   /**

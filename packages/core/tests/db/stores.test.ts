@@ -39,6 +39,22 @@ describe('DeliveryStore', () => {
   });
 });
 
+describe('DeliveryStore after a crash', () => {
+  it('lets a redelivery take over a claim left processing past the stale window, never a completed one', async () => {
+    const ref = await table();
+    const clock = new FixedClock(new Date('2026-03-01T00:00:00Z'));
+    const store = new DeliveryStore(ref, 3600, clock, 60_000);
+    expect(await store.claim('github', 'crashed')).toBe(true);
+    clock.advance(30_000);
+    expect(await store.claim('github', 'crashed')).toBe(false);
+    clock.advance(31_000);
+    expect(await store.claim('github', 'crashed')).toBe(true);
+    await store.complete('github', 'crashed');
+    clock.advance(10 * 60_000);
+    expect(await store.claim('github', 'crashed')).toBe(false);
+  });
+});
+
 describe('TimelineRepository', () => {
   it('keeps events written in the same millisecond, in order', async () => {
     const timeline = new TimelineRepository(await table(), new FixedClock());

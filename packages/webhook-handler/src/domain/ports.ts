@@ -26,6 +26,8 @@ export interface WebhookSecretsPort {
 /** Delivery dedupe (core DeliveryStore): claim once, give back when our side failed. */
 export interface DeliveryLedger {
   claim(source: string, deliveryId: string, meta?: Record<string, unknown>): Promise<boolean>;
+  /** The delivery was processed; later copies are duplicates. */
+  complete(source: string, deliveryId: string): Promise<void>;
   release(source: string, deliveryId: string): Promise<void>;
 }
 

@@ -195,9 +195,9 @@ describe('jira-actions commentOnIssue (Step Functions task)', () => {
     [{ taskId: 't', runId: '1', kind: 'completed' }, /runId/],
     [{ taskId: 't', runId: 1, kind: 'done' }, /kind/],
     [{ taskId: 't', runId: 1, kind: 'completed', reason: 42 }, /reason \(string\)/],
-  ])('refuses the malformed payload %p with a clear BadRequestError', async (fields, message) => {
+  ])('refuses the malformed payload %p with a clear InvalidPayload error', async (fields, message) => {
     await expect(handler({ action: 'commentOnIssue', ...fields })).rejects.toMatchObject({
-      name: 'BadRequestError',
+      name: 'InvalidPayload',
       message: expect.stringMatching(message),
     });
   });
@@ -205,7 +205,7 @@ describe('jira-actions commentOnIssue (Step Functions task)', () => {
   it('refuses an unknown task, an issueKey that is not the task’s, and events it does not know', async () => {
     await expect(
       handler({ action: 'commentOnIssue', taskId: 'nope', runId: 1, kind: 'completed' }),
-    ).rejects.toMatchObject({ name: 'NotFoundError' });
+    ).rejects.toMatchObject({ name: 'TaskNotFound' });
     const task = await newTask();
     await expect(
       handler({

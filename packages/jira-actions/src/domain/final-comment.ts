@@ -3,8 +3,6 @@ import {
   type AdfNode,
   AppError,
   adfToText,
-  BadRequestError,
-  NotFoundError,
   TaskSource,
   textWithLinks,
   UpstreamError,
@@ -41,13 +39,19 @@ export type CommentOnIssueResult =
   | { status: 'exists'; issueKey: string; commentId: string }
   | { status: 'skipped'; reason: string };
 
-/** Error names the state machine can match (Retry on JiraUnavailable; everything is caught). */
+/**
+ * Error names the state machine sees as the Lambda's errorType (Retry on
+ * JiraUnavailable; everything is caught). Set explicitly: the bundle is minified,
+ * so class names would not survive.
+ */
 export const CommentErrorName = {
   JiraUnavailable: 'JiraUnavailable',
   JiraRefused: 'JiraRefused',
+  InvalidPayload: 'InvalidPayload',
+  TaskNotFound: 'TaskNotFound',
 } as const;
 
-/** A Jira failure of the final comment, named for the state machine's Retry / Catch. */
+/** A failure of the final comment, named for the state machine's Retry / Catch and the logs. */
 export class JiraCommentError extends AppError {
   constructor(
     name: (typeof CommentErrorName)[keyof typeof CommentErrorName],
@@ -95,7 +99,10 @@ export const parseCommentOnIssue = (event: Record<string, unknown>): CommentOnIs
   const reason = optionalString(event, 'reason', problems);
   const summary = optionalString(event, 'summary', problems);
   if (problems.length > 0)
-    throw new BadRequestError(`commentOnIssue: missing or invalid ${problems.join(', ')}`);
+    throw new JiraCommentError(
+      CommentErrorName.InvalidPayload,
+      `commentOnIssue: missing or invalid ${problems.join(', ')}`,
+    );
   return {
     action: 'commentOnIssue',
     taskId: taskId as string,
@@ -190,7 +197,11 @@ export const commentOnIssue = async (
   input: CommentOnIssueEvent,
 ): Promise<CommentOnIssueResult> => {
   const task = await deps.tasks.get(input.taskId);
-  if (task === undefined) throw new NotFoundError(`commentOnIssue: task ${input.taskId} does not exist`);
+  if (task === undefined)
+    throw new JiraCommentError(
+      CommentErrorName.TaskNotFound,
+      `commentOnIssue: task ${input.taskId} does not exist`,
+    );
   if (task.source !== TaskSource.Jira) return { status: 'skipped', reason: `task source is ${task.source}` };
   let issueKey: string;
   try {
@@ -199,10 +210,15 @@ export const commentOnIssue = async (
     // A project outside JIRA_ALLOWED_PROJECTS is configuration, not a failure: the agents may not write there.
     if (error instanceof ActionError && error.statusCode === 403)
       return { status: 'skipped', reason: error.message };
-    throw new BadRequestError(`commentOnIssue: task ${task.taskId} has no valid Jira key`, error);
+    throw new JiraCommentError(
+      CommentErrorName.InvalidPayload,
+      `commentOnIssue: task ${task.taskId} has no valid Jira key`,
+      error,
+    );
   }
   if (input.issueKey !== undefined && input.issueKey.trim().toUpperCase() !== issueKey) {
-    throw new BadRequestError(
+    throw new JiraCommentError(
+      CommentErrorName.InvalidPayload,
       `commentOnIssue: issueKey ${input.issueKey.slice(0, 60)} is not the task's issue ${issueKey}`,
     );
   }

@@ -118,7 +118,8 @@ export interface Harness {
  * The orchestrator wired to the embedded DynamoDB, the real agent-invoker with
  * the scripted runtime, and Slack / GitHub task handlers built on the same core
  * use cases as slack-handler and github-actions (ApprovalStore.request +
- * decideApproval; CiWaitStore.register + resolveCiWaits).
+ * decideApproval; CiWaitStore.register + resolveCiWaits), and the real
+ * jira-actions Lambda against the Jira API fake for the final comments.
  */
 export const createHarness = async (options: HarnessOptions): Promise<Harness> => {
   const dynamo = await startDynamo();

@@ -175,6 +175,15 @@ describe('infrastructure/statemachine/orchestrator.asl.json', () => {
           'Lambda.SdkClientException',
         ]),
       );
+      // A throttled or failing table inside a handler (e.g. the claim) must not strand a task.
+      expect({
+        name,
+        store: state.Retry?.some(
+          (r) =>
+            r.ErrorEquals.includes('ProvisionedThroughputExceededException') &&
+            r.ErrorEquals.includes('ThrottlingException'),
+        ),
+      }).toEqual({ name, store: true });
       for (const retry of state.Retry ?? []) {
         expect(retry.JitterStrategy).toBe('FULL');
         expect(retry.BackoffRate).toBeGreaterThan(1);

@@ -49,3 +49,4 @@ export type {
 } from './domain/ports';
 export { channelFor, TaskThreads } from './domain/task-threads';
 export { InvalidPayloadError } from './errors';
+export { parseNotify, parseRequestApproval } from './payloads';

@@ -29,7 +29,7 @@ import {
   startSlackFake,
 } from '@enterprise-agents/fakes/slack';
 import { createHandler as createGitHubActions, OctokitRepoHost } from '@enterprise-agents/github-actions';
-import { createHandler as createJiraActions, JiraRestClient } from '@enterprise-agents/jira-actions';
+import { createHandler as createJiraActions, DynamoTaskReader, JiraRestClient } from '@enterprise-agents/jira-actions';
 import { createHandler as createSentryActions, SentryRestClient } from '@enterprise-agents/sentry-actions';
 import {
   createHandler as createSlackHandler,
@@ -177,6 +177,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       logger,
     }),
     audit: timeline,
+    tasks: new DynamoTaskReader(table),
     baseUrl: jira.url,
     allowedProjects: [],
     logger: logger.child({ service: 'jira-actions' }),
@@ -294,6 +295,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     handlers: {
       agentInvoker,
       slackHandler,
+      jiraActions: (payload) => jiraActions(payload as never),
       githubActions: async (payload) => {
         const result = await githubActions(payload as never);
         const p = payload as { action?: string; repo?: string; headSha?: string };

@@ -5,8 +5,12 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED := true
 
 NODE_MODULES := node_modules/.package-lock.json
 
+# `npm install` rather than `npm ci`: it installs the lockfile's versions too, but
+# tolerates optional platform binaries (biome, jest's resolver) that the registry
+# mirror of our machines lacks for other platforms, which `npm ci` refuses as
+# "lock file out of sync".
 $(NODE_MODULES): package.json package-lock.json $(wildcard packages/*/package.json)
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 .PHONY: help install build package lint format typecheck unit test ci clean dev demo bench

@@ -109,9 +109,11 @@ describe('CiWaitStore', () => {
     await store.register({ repo: 'acme/app', sha: 'abc', taskId: 't2', runId: 1, taskToken: 'tok2' });
     const waits = await store.listForCommit('ACME/app', 'abc');
     expect(waits.map((w) => w.taskId).sort()).toEqual(['t1', 't2']);
-    const taken = await Promise.all([store.take(waits[0]!), store.take(waits[0]!)]);
+    const [first, second] = waits;
+    if (first === undefined || second === undefined) throw new Error('expected two waits');
+    const taken = await Promise.all([store.take(first), store.take(first)]);
     expect(taken.filter(Boolean)).toHaveLength(1);
-    expect(await store.take({ ...waits[1]!, taskToken: 'stale' })).toBe(false);
+    expect(await store.take({ ...second, taskToken: 'stale' })).toBe(false);
     expect(await store.listForCommit('acme/app', 'abc')).toHaveLength(1);
   });
 });

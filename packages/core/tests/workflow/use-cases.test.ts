@@ -182,7 +182,7 @@ describe('rerunTask and stopTask', () => {
     const fb = { author: 'octocat', text: 'use the new API' };
     expect((await rerunTask(deps, deps.task, RunKind.Revise, fb)).status).toBe('busy');
     await deps.tasks.claim(deps.task.taskId, 1, 'arn:exec:1');
-    const stopped = await stopTask(deps, (await deps.tasks.get(deps.task.taskId))!, {
+    const stopped = await stopTask(deps, await deps.tasks.require(deps.task.taskId), {
       by: 'U1',
       reason: 'not needed',
     });

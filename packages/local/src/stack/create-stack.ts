@@ -29,7 +29,11 @@ import {
   startSlackFake,
 } from '@enterprise-agents/fakes/slack';
 import { createHandler as createGitHubActions, OctokitRepoHost } from '@enterprise-agents/github-actions';
-import { createHandler as createJiraActions, DynamoTaskReader, JiraRestClient } from '@enterprise-agents/jira-actions';
+import {
+  createHandler as createJiraActions,
+  DynamoTaskReader,
+  JiraRestClient,
+} from '@enterprise-agents/jira-actions';
 import { createHandler as createSentryActions, SentryRestClient } from '@enterprise-agents/sentry-actions';
 import {
   createHandler as createSlackHandler,

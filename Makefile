@@ -18,7 +18,7 @@ $(NODE_MODULES): package.json package-lock.json $(wildcard packages/*/package.js
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-install: $(NODE_MODULES) ## Install dependencies (npm ci) when missing or stale
+install: $(NODE_MODULES) ## Install dependencies (the lockfile's versions) when missing or stale
 
 build: install ## Bundle every Lambda with esbuild and zip to dist/<package>.zip
 	npm run build
@@ -45,7 +45,7 @@ test: install ## The whole check: lint, typecheck, package, all tests
 
 ci: test ## What CI runs
 
-dev: install ## Run the whole system locally on 127.0.0.1:$${PORT:-3000} (embedded DynamoDB, sandbox APIs)
+dev: install ## Run the whole system locally on 127.0.0.1:3000, PORT=n to change (embedded DynamoDB, sandbox APIs)
 	node scripts/local.mjs dev
 
 demo: install ## Drive one Jira ticket end to end on the local stack and print its timeline

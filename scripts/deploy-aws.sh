@@ -44,7 +44,7 @@ the Bedrock console.
 
 Examples:
   scripts/deploy-aws.sh                                  # plan, confirm, apply
-  scripts/deploy-aws.sh --backend-config backend.hcl --yes
+  scripts/deploy-aws.sh --backend-config infrastructure/terraform/backend.hcl --yes
   scripts/deploy-aws.sh --destroy
 EOF
 }
@@ -145,11 +145,12 @@ build_lambdas() {
     info "Skipping the build (--skip-build); using the zips in dist/"
   else
     info "Installing dependencies and building the Lambda packages"
-    (cd "${ROOT}" && npm ci --no-audit --no-fund && npm run build)
+    # make installs the lockfile's versions when node_modules is missing or stale, then bundles.
+    (cd "${ROOT}" && make build)
   fi
   local fn
   for fn in "${FUNCTIONS[@]}"; do
-    [[ -f "${ROOT}/dist/${fn}.zip" ]] || die "dist/${fn}.zip is missing: run 'npm run build' (or drop --skip-build)"
+    [[ -f "${ROOT}/dist/${fn}.zip" ]] || die "dist/${fn}.zip is missing: run 'make build' (or drop --skip-build)"
   done
 }
 
@@ -159,8 +160,14 @@ terraform_init() {
     BACKEND_CONFIG="${TF_DIR}/backend.hcl"
   fi
   if [[ -n "${BACKEND_CONFIG}" ]]; then
-    rm -f "${LOCAL_BACKEND_OVERRIDE}"
-    info "Initialising Terraform with the S3 backend from ${BACKEND_CONFIG}"
+    if [[ -f "${LOCAL_BACKEND_OVERRIDE}" ]]; then
+      # An earlier run kept the state locally: copy it into the S3 backend.
+      rm -f "${LOCAL_BACKEND_OVERRIDE}"
+      info "Moving the local state into the S3 backend from ${BACKEND_CONFIG}"
+      args+=(-migrate-state -force-copy)
+    else
+      info "Initialising Terraform with the S3 backend from ${BACKEND_CONFIG}"
+    fi
     args+=("-backend-config=$(absolute "${BACKEND_CONFIG}")")
   else
     info "No backend config: keeping the state in infrastructure/terraform/terraform.tfstate (local)"

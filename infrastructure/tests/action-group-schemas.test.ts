@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import {
   bedrockProblems,
+  MAX_OPERATIONS_PER_ACTION_GROUP,
   operationsOf,
   packageSource,
   readSchema,
@@ -31,6 +32,33 @@ describe('action-group OpenAPI schemas', () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.0');
+  });
+
+  // Bedrock's "APIs per agent" quota (11 by default) counts every operation of every
+  // action group attached to one agent, so the attachments must fit it too.
+  it('gives no agent more operations than Bedrock allows per agent', () => {
+    const agents = declaredNames(files, 'locals').get('agents')?.value;
+    if (!isObject(agents)) throw new Error('local.agents is not an object');
+    const counts = Object.fromEntries(
+      Object.entries(agents).map(([agent, config]) => {
+        const keys =
+          isObject(config) && Array.isArray(config.action_group_keys) ? config.action_group_keys : [];
+        return [
+          agent,
+          keys.reduce((sum: number, key) => sum + operationsOf(readSchema(String(key))).length, 0),
+        ];
+      }),
+    );
+    expect(Object.keys(counts).sort()).toEqual(['cicd', 'discovery', 'execution', 'planning']);
+    const over = Object.entries(counts).filter(([, count]) => count > MAX_OPERATIONS_PER_ACTION_GROUP);
+    expect(over).toEqual([]);
+    // Every action group is still used by some agent.
+    const attached = new Set(
+      Object.values(agents).flatMap((c) =>
+        isObject(c) && Array.isArray(c.action_group_keys) ? c.action_group_keys.map(String) : [],
+      ),
+    );
+    expect([...attached].sort()).toEqual(schemaNames());
   });
 
   it.each(schemaNames())('%s is within Bedrock action-group limits', (name) => {

@@ -145,8 +145,13 @@ describe('scripts/deploy-aws.sh', () => {
     const vars = join(work, 'prod.tfvars');
     writeFileSync(backend, 'bucket = "b"\n');
     writeFileSync(vars, 'github_org = "acme"\n');
+    // The run above kept its state locally (backend_override.tf): this one moves it to S3.
+    expect(existsSync(join(root, 'infrastructure', 'terraform', 'backend_override.tf'))).toBe(true);
     const result = run(['--yes', '--skip-build', '--backend-config', backend, '--var-file', vars]);
     expect(result.status).toBe(0);
+    expect(logged()).toContain(`init -input=false -migrate-state -force-copy -backend-config=${backend}`);
+    rmSync(log, { force: true });
+    expect(run(['--yes', '--skip-build', '--backend-config', backend, '--var-file', vars]).status).toBe(0);
     expect(logged()).toContain(`init -input=false -backend-config=${backend}`);
     expect(logged()).toContain(`plan -input=false -out=tfplan -var-file=${vars}`);
     expect(existsSync(join(root, 'infrastructure', 'terraform', 'backend_override.tf'))).toBe(false);

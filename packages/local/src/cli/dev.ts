@@ -1,7 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createLogger, hmacSha256Hex } from '@enterprise-agents/core';
 import { CiPolicies, LOCAL_DEFAULTS, LOCAL_SECRETS, startLocalStack } from '../stack';
+import { clickButton, sendSlashCommand } from '../stack/drive';
 
 const policies = {
   green: CiPolicies.alwaysGreen,
@@ -11,6 +13,7 @@ const policies = {
 
 const main = async (): Promise<void> => {
   const port = Number(process.env.PORT ?? 3000);
+  const controlPort = port + 1;
   const ciName = (process.env.LOCAL_CI ?? 'red-then-green') as keyof typeof policies;
   const policy = policies[ciName];
   if (policy === undefined) throw new Error(`LOCAL_CI must be one of ${Object.keys(policies).join(', ')}`);
@@ -60,10 +63,61 @@ Start a task with the signed sample Jira delivery:
     -H 'x-atlassian-webhook-identifier: sample-1' -H 'x-hub-signature: ${signature}' \\
     --data-binary @.local/jira-issue-created.json
 
-Then approve it from the sandbox Slack (the plan message is logged) or run \`make demo\`
-for a scripted walk through the whole flow.
+When the plan is posted for approval, the commands to approve or reject it as the
+sandbox Slack approver are printed (sandbox control on 127.0.0.1:${controlPort}).
+\`make demo\` walks through the whole flow by itself.
 `);
+  // Sandbox control, on its own port and not part of the API: acts as a Slack user through
+  // the real, signed Slack endpoints, since a terminal cannot click a sandbox button.
+  const control = createServer(async (request, response) => {
+    const [, verb, key] = (request.url ?? '').split('/');
+    try {
+      if (
+        request.method !== 'POST' ||
+        key === undefined ||
+        !['approve', 'reject', 'agent'].includes(verb ?? '')
+      ) {
+        response
+          .writeHead(404)
+          .end('POST /approve/<KEY>, /reject/<KEY> or /agent/<command text, URL-encoded>\n');
+        return;
+      }
+      const decoded = decodeURIComponent(key);
+      if (verb === 'approve') {
+        const message = stack.slack
+          .messages()
+          .filter((m) => m.text.includes(decoded) && JSON.stringify(m.blocks ?? []).includes('approve_plan'))
+          .at(-1);
+        if (message === undefined) throw new Error(`no approval message for ${decoded} in the sandbox Slack`);
+        response.end(`approve click -> HTTP ${await clickButton(stack, message, 'approve_plan')}\n`);
+      } else {
+        const text = verb === 'reject' ? `reject ${decoded} rejected from the terminal` : decoded;
+        const answer = await sendSlashCommand(stack, text);
+        response.end(`/agent ${text} -> HTTP ${answer.status} ${JSON.stringify(answer.body)}\n`);
+      }
+    } catch (error) {
+      response.writeHead(400).end(`${(error as Error).message}\n`);
+    }
+  });
+  await new Promise<void>((resolve) => control.listen(controlPort, '127.0.0.1', resolve));
+  const announced = new Set<string>();
+  const announce = setInterval(() => {
+    for (const m of stack.slack.messages()) {
+      if (announced.has(m.ts) || !JSON.stringify(m.blocks ?? []).includes('approve_plan')) continue;
+      announced.add(m.ts);
+      const key = m.text.match(/approval: (\S+)/)?.[1] ?? m.text;
+      console.log(
+        `\n  Plan ready for ${key}. As approver ${LOCAL_DEFAULTS.approver}:\n` +
+          `    curl -X POST http://127.0.0.1:${controlPort}/approve/${encodeURIComponent(key)}\n` +
+          `    curl -X POST http://127.0.0.1:${controlPort}/reject/${encodeURIComponent(key)}\n` +
+          `    curl -X POST http://127.0.0.1:${controlPort}/agent/${encodeURIComponent(`status ${key}`)}\n`,
+      );
+    }
+  }, 500);
+
   const stop = async () => {
+    clearInterval(announce);
+    control.close();
     console.log('stopping…');
     await stack.close();
     process.exit(0);

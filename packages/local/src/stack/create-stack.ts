@@ -172,7 +172,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     },
     audit: timeline,
     ciWait: { ciWaits, github: githubPort, callback, timeline },
-    logger: logger.child({ service: 'github-actions' }),
+    logger: logger.child({ component: 'github-actions' }),
   });
   const jiraActions = createJiraActions({
     jira: new JiraRestClient({
@@ -184,7 +184,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     tasks: new DynamoTaskReader(table),
     baseUrl: jira.url,
     allowedProjects: [],
-    logger: logger.child({ service: 'jira-actions' }),
+    logger: logger.child({ component: 'jira-actions' }),
   });
   const sentryActions = createSentryActions({
     sentry: new SentryRestClient({
@@ -193,7 +193,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       authToken: async () => LOCAL_SECRETS.sentryAuthToken,
       logger,
     }),
-    logger: logger.child({ service: 'sentry-actions' }),
+    logger: logger.child({ component: 'sentry-actions' }),
   });
   const asTool =
     (fn: (event: never) => Promise<unknown>): ActionGroupInvoker =>
@@ -216,7 +216,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     timeline,
     costs,
     runtime,
-    logger: logger.child({ service: 'agent-invoker' }),
+    logger: logger.child({ component: 'agent-invoker' }),
     config: {
       modelId: DEFAULT_MODEL_ID,
       price: resolveModelPrice(DEFAULT_MODEL_ID, undefined),
@@ -249,7 +249,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       approvers: [LOCAL_DEFAULTS.approver],
       maxFixAttempts: 3,
     },
-    logger: logger.child({ service: 'slack-handler' }),
+    logger: logger.child({ component: 'slack-handler' }),
   });
   followUps.bind((job) => slackHandler(job));
 
@@ -280,7 +280,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     callback,
     executions,
     github: new OctokitWebhookGitHub(octokit),
-    logger: logger.child({ service: 'webhook-handler' }),
+    logger: logger.child({ component: 'webhook-handler' }),
   });
 
   let apiUrl = '';

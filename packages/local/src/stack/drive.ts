@@ -173,3 +173,43 @@ export const sendSentryEventAlert = async (
   });
   return { status: response.status, body: await response.json() };
 };
+
+/** A signed `/agent …` slash command from a Slack user; returns the immediate answer. */
+export const sendSlashCommand = async (
+  stack: LocalStack,
+  text: string,
+  user: string = LOCAL_DEFAULTS.approver,
+): Promise<{ status: number; body: unknown }> => {
+  const body = new URLSearchParams({
+    token: 'deprecated',
+    team_id: 'T0LOCAL',
+    team_domain: 'local',
+    channel_id: LOCAL_DEFAULTS.slackChannel,
+    channel_name: 'agents',
+    user_id: user,
+    user_name: 'approver',
+    command: '/agent',
+    text,
+    response_url: stack.slack.responseUrl(),
+    trigger_id: `${Date.now()}.local`,
+    api_app_id: 'A0LOCAL',
+  }).toString();
+  const timestamp = Math.floor(Date.now() / 1000);
+  const response = await fetch(`${stack.url}/slack/commands`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signSlackRequest(body, LOCAL_SECRETS.slackSigning, timestamp),
+    },
+    body,
+  });
+  const text2 = await response.text();
+  let parsed: unknown = text2;
+  try {
+    parsed = JSON.parse(text2);
+  } catch {
+    // Slack accepts plain-text answers too.
+  }
+  return { status: response.status, body: parsed };
+};

@@ -44,15 +44,27 @@ export class DeliveryStore {
     }
   }
 
-  /** Marks a delivery as processed: from now on every redelivery is a duplicate. */
-  async complete(source: string, deliveryId: string): Promise<void> {
+  /** Marks a delivery as processed (with what to remember of it): later copies are duplicates. */
+  async complete(
+    source: string,
+    deliveryId: string,
+    meta: Record<string, string | number> = {},
+  ): Promise<void> {
+    const names: Record<string, string> = { '#state': 'state' };
+    const values: Record<string, unknown> = { ':done': 'done' };
+    const sets = ['#state = :done'];
+    for (const [i, [key, value]] of Object.entries(meta).entries()) {
+      names[`#m${i}`] = key;
+      values[`:m${i}`] = value;
+      sets.push(`#m${i} = :m${i}`);
+    }
     await this.table.client.send(
       new UpdateCommand({
         TableName: this.table.tableName,
         Key: Keys.delivery(source, deliveryId),
-        UpdateExpression: 'SET #state = :done',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':done': 'done' },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       }),
     );
   }
@@ -62,8 +74,19 @@ export class DeliveryStore {
    * whose handling failed on our side (5xx) after it was claimed.
    */
   async release(source: string, deliveryId: string): Promise<void> {
-    await this.table.client.send(
-      new DeleteCommand({ TableName: this.table.tableName, Key: Keys.delivery(source, deliveryId) }),
-    );
+    try {
+      await this.table.client.send(
+        new DeleteCommand({
+          TableName: this.table.tableName,
+          Key: Keys.delivery(source, deliveryId),
+          // A completed delivery stays completed.
+          ConditionExpression: '#state = :processing',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':processing': 'processing' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
   }
 }

@@ -8,6 +8,7 @@ export {
   type ActionGroupResponse,
   capBody,
   createActionGroupHandler,
+  isActionGroupEvent,
   listSchemaOperations,
   type OpenApiDocument,
   type OpenApiOperation,

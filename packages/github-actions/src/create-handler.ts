@@ -4,6 +4,7 @@ import {
   type ActionGroupResponse,
   type CiWaitDeps,
   createActionGroupHandler,
+  isActionGroupEvent,
   type Logger,
   type OperationHandler,
   UpstreamError,
@@ -132,9 +133,7 @@ export const createHandler = (deps: GitHubActionsDeps) => {
     logger: deps.logger,
   });
   return async (event: unknown): Promise<ActionGroupResponse | RegisterCiWaitResult> => {
-    if (isObject(event) && typeof event.apiPath === 'string' && typeof event.messageVersion === 'string') {
-      return actionGroup(event as unknown as ActionGroupEvent);
-    }
+    if (isActionGroupEvent(event)) return actionGroup(event);
     if (isObject(event) && event.action === 'registerCiWait') {
       const input = parseRegisterCiWait(event);
       const result = await registerCiWait(deps.ciWait, input);

@@ -4,6 +4,7 @@ import {
   type ActionGroupResponse,
   ConfigError,
   createActionGroupHandler,
+  isActionGroupEvent,
   type Logger,
   type OperationHandler,
   UpstreamError,
@@ -95,9 +96,7 @@ export const createHandler = (deps: JiraActionsDeps) => {
     logger: deps.logger,
   });
   return async (event: unknown): Promise<ActionGroupResponse | CommentOnIssueResult> => {
-    if (isObject(event) && typeof event.apiPath === 'string' && typeof event.messageVersion === 'string') {
-      return actionGroup(event as unknown as ActionGroupEvent);
-    }
+    if (isActionGroupEvent(event)) return actionGroup(event);
     if (isObject(event) && event.action === 'commentOnIssue') {
       const input = parseCommentOnIssue(event);
       if (deps.tasks === undefined)

@@ -19,6 +19,13 @@ export interface ActionGroupEvent {
   promptSessionAttributes?: Record<string, string>;
 }
 
+/** True for a Bedrock action-group event (as opposed to a Step Functions payload to the same Lambda). */
+export const isActionGroupEvent = (event: unknown): event is ActionGroupEvent =>
+  typeof event === 'object' &&
+  event !== null &&
+  typeof (event as { apiPath?: unknown }).apiPath === 'string' &&
+  typeof (event as { messageVersion?: unknown }).messageVersion === 'string';
+
 export interface ActionGroupResponse {
   messageVersion: '1.0';
   response: {

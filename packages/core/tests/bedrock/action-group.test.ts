@@ -3,6 +3,7 @@ import {
   type ActionGroupEvent,
   capBody,
   createActionGroupHandler,
+  isActionGroupEvent,
   type OpenApiDocument,
 } from '@enterprise-agents/core';
 import { silentLogger } from '@enterprise-agents/core/testing';
@@ -171,5 +172,15 @@ describe('capBody', () => {
     const capped = capBody(JSON.stringify({ log: 'x'.repeat(50_000) }), 1000);
     expect(Buffer.byteLength(capped)).toBeLessThanOrEqual(1000);
     expect(JSON.parse(capped)).toMatchObject({ truncated: true });
+  });
+});
+
+describe('isActionGroupEvent', () => {
+  it('tells Bedrock action-group events from Step Functions payloads', () => {
+    expect(isActionGroupEvent(event({}))).toBe(true);
+    expect(isActionGroupEvent({ action: 'registerCiWait', apiPath: 1 })).toBe(false);
+    expect(isActionGroupEvent({ apiPath: '/x' })).toBe(false);
+    expect(isActionGroupEvent(null)).toBe(false);
+    expect(isActionGroupEvent('x')).toBe(false);
   });
 });

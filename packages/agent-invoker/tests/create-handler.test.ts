@@ -170,6 +170,45 @@ describe('agent-invoker handler', () => {
     expect((await tasks.require(task.taskId)).costUsd).toBeCloseTo(0.0117, 6);
   });
 
+  it('refuses a head SHA the tools never pushed for the task: one correction, then InvalidAgentOutput', async () => {
+    const pushed = 'a'.repeat(40);
+    const invented = 'b'.repeat(40);
+    const reply = (sha: string) =>
+      `Done.\n{"headSha":"${sha}","filesChanged":["src/login.ts"],"summary":"implemented"}`;
+    const call = (taskId: string) => ({
+      action: 'invokeAgent',
+      taskId,
+      runId: 1,
+      agent: 'execution',
+      status: 'EXECUTING',
+      input: {},
+    });
+    // What github-actions records for every commit it makes.
+    const recordPush = (taskId: string) =>
+      timeline.append(taskId, {
+        type: 'github.write',
+        message: 'committed',
+        data: { operation: 'commitFiles', sha: pushed },
+      });
+
+    const corrected = await newTask();
+    const first = build({ execution: [async () => reply(invented), async () => reply(pushed)] });
+    await first.handler({ action: 'claimTask', taskId: corrected.taskId, runId: 1, executionArn: 'arn:x' });
+    await recordPush(corrected.taskId);
+    await expect(first.handler(call(corrected.taskId))).resolves.toMatchObject({ work: { headSha: pushed } });
+    expect(first.runtime.invocations[1]?.prompt).toContain(
+      `headSha ${invented} is not a commit your tools pushed`,
+    );
+    expect(first.runtime.invocations[1]?.prompt).toContain(pushed);
+
+    const stubborn = await newTask();
+    const second = build({ execution: async () => reply(invented) });
+    await second.handler({ action: 'claimTask', taskId: stubborn.taskId, runId: 1, executionArn: 'arn:x' });
+    await recordPush(stubborn.taskId);
+    await expect(second.handler(call(stubborn.taskId))).rejects.toMatchObject({ name: 'InvalidAgentOutput' });
+    expect((await tasks.require(stubborn.taskId)).headSha).toBeUndefined();
+  });
+
   it('refuses to invoke over budget and stops a looping agent at the remaining budget', async () => {
     const loop: AgentScript = async (ctx) => {
       for (;;) ctx.turn();

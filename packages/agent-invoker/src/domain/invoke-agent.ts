@@ -86,6 +86,31 @@ const patchFor = (agent: AgentName, output: AgentOutput, input: InvokeAgentPaylo
 };
 
 /**
+ * The commit an execution or CI/CD result reports must be one the action groups
+ * wrote for this task (every write is on the timeline with its SHA): a made-up
+ * or stale SHA would park the workflow on a CI result that never comes. Only
+ * checked once the task has recorded commits; there is nothing to compare with
+ * before that.
+ */
+const commitProblems = async (
+  deps: InvokeAgentDeps,
+  taskId: string,
+  agent: AgentName,
+  output: AgentOutput,
+): Promise<string[]> => {
+  if (agent !== AgentName.Execution && agent !== AgentName.Cicd) return [];
+  if (agent === AgentName.Cicd && !(output as AgentOutputs['cicd']).fixPushed) return [];
+  const { headSha } = output as AgentOutputs['execution'] | AgentOutputs['cicd'];
+  const written = (await deps.timeline.list(taskId))
+    .filter((event) => event.type === 'github.write' && typeof event.data?.sha === 'string')
+    .map((event) => String(event.data?.sha));
+  if (written.length === 0 || written.includes(headSha)) return [];
+  return [
+    `headSha ${headSha} is not a commit your tools pushed for this task (the latest is ${written.at(-1)}); report the SHA that commitFiles or putFile returned`,
+  ];
+};
+
+/**
  * One agent step: budget check, status, prompt, InvokeAgent with the budget
  * enforced while it streams, cost recorded per invocation, the reply validated
  * against its schema (one corrective retry), and the result saved on the task.
@@ -180,7 +205,9 @@ export const invokeAgent = async (
       log.warn({ err: failure, attempt }, 'agent invocation failed');
       throw failure;
     }
-    const check = deps.validator.check(agent, text ?? '');
+    const checked = deps.validator.check(agent, text ?? '');
+    const problems = checked.ok ? await commitProblems(deps, task.taskId, agent, checked.output) : [];
+    const check = problems.length === 0 ? checked : { ok: false as const, problems };
     if (check.ok) {
       const updated = await moveTo(deps, payload, payload.status, {
         patch: patchFor(agent, check.output, payload.input),

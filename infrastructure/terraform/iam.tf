@@ -283,13 +283,17 @@ resource "aws_iam_role_policy" "bedrock_agent" {
 # Step Functions
 ################################################################################
 
-data "aws_iam_policy_document" "states_assume" {
+# Trust of the orchestration's service roles: only this account's Step Functions
+# (the state machine) and EventBridge (the rule that starts it) may assume them.
+data "aws_iam_policy_document" "service_assume" {
+  for_each = toset(["states", "events"])
+
   statement {
     actions = ["sts:AssumeRole"]
 
     principals {
       type        = "Service"
-      identifiers = ["states.amazonaws.com"]
+      identifiers = ["${each.key}.amazonaws.com"]
     }
 
     condition {
@@ -302,7 +306,7 @@ data "aws_iam_policy_document" "states_assume" {
 
 resource "aws_iam_role" "state_machine" {
   name               = "${local.name}-orchestrator"
-  assume_role_policy = data.aws_iam_policy_document.states_assume.json
+  assume_role_policy = data.aws_iam_policy_document.service_assume["states"].json
 }
 
 data "aws_iam_policy_document" "state_machine" {
@@ -351,26 +355,9 @@ resource "aws_iam_role_policy" "state_machine" {
 # EventBridge -> Step Functions
 ################################################################################
 
-data "aws_iam_policy_document" "events_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
 resource "aws_iam_role" "events" {
   name               = "${local.name}-events-to-orchestrator"
-  assume_role_policy = data.aws_iam_policy_document.events_assume.json
+  assume_role_policy = data.aws_iam_policy_document.service_assume["events"].json
 }
 
 data "aws_iam_policy_document" "events" {

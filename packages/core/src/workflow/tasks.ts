@@ -18,22 +18,17 @@ export type StartOutcome = { status: 'started'; task: Task } | { status: 'in-pro
  * (the publish failed after the write, and this is the retry). Publishing again
  * is safe: ClaimTask lets exactly one execution own a run, the others end quietly.
  */
-const republishIfQueued = async (deps: TaskFlowDeps, taskId: string): Promise<void> => {
-  const task = await deps.tasks.get(taskId);
-  if (task?.status !== TaskStatus.Queued) return;
-  await deps.publisher.taskRequested({
-    taskId: task.taskId,
-    runId: task.runId,
-    source: task.source,
-    kind: task.runKind,
-  });
+const republishIfQueued = async (deps: TaskFlowDeps, task: Task): Promise<void> => {
+  if (task.status !== TaskStatus.Queued) return;
+  await deps.publisher.taskRequested({ taskId: task.taskId, runId: task.runId, source: task.source, kind: task.runKind });
 };
 
 /** Creates a task (unless one is active for the key), logs it and publishes TaskRequested. */
 export const startTask = async (deps: TaskFlowDeps, input: NewTask, actor: string): Promise<StartOutcome> => {
   const result = await deps.tasks.createIfNoActive(input);
   if (!result.created) {
-    await republishIfQueued(deps, result.existing.taskId);
+    // createIfNoActive just read the holder consistently: no second read needed.
+    await republishIfQueued(deps, result.existing);
     return { status: 'in-progress', task: result.existing };
   }
   const { task } = result;
@@ -65,8 +60,9 @@ export const rerunTask = async (
     updated = await deps.tasks.requestRun(task.taskId, kind, feedback);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    await republishIfQueued(deps, task.taskId);
-    return { status: 'busy', task: (await deps.tasks.get(task.taskId)) ?? task };
+    const current = (await deps.tasks.get(task.taskId)) ?? task;
+    await republishIfQueued(deps, current);
+    return { status: 'busy', task: current };
   }
   await deps.timeline.append(task.taskId, {
     type: `run.${kind}`,

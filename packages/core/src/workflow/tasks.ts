@@ -20,7 +20,12 @@ export type StartOutcome = { status: 'started'; task: Task } | { status: 'in-pro
  */
 const republishIfQueued = async (deps: TaskFlowDeps, task: Task): Promise<void> => {
   if (task.status !== TaskStatus.Queued) return;
-  await deps.publisher.taskRequested({ taskId: task.taskId, runId: task.runId, source: task.source, kind: task.runKind });
+  await deps.publisher.taskRequested({
+    taskId: task.taskId,
+    runId: task.runId,
+    source: task.source,
+    kind: task.runKind,
+  });
 };
 
 /** Creates a task (unless one is active for the key), logs it and publishes TaskRequested. */

@@ -5,7 +5,8 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/infrastructure', '<rootDir>/scripts'],
   testMatch: ['**/tests/**/*.test.ts'],
-  extensionsToTreatAsEsm: ['.ts'],
+  extensionsToTreatAsEsm: ['.ts', '.md'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'md'],
   setupFiles: ['<rootDir>/jest.setup.mjs'],
   moduleNameMapper: {
     '^@enterprise-agents/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
@@ -14,6 +15,7 @@ export default {
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+    '^.+\\.md$': '<rootDir>/scripts/jest-text-transform.cjs',
   },
   testTimeout: 30000,
   maxWorkers: 2,

@@ -54,6 +54,8 @@ export const bundle = async ({ name, entry }, { outDir = join(root, 'dist', name
     format: 'cjs',
     // ESM entry points of the AWS SDK tree-shake about 40% smaller and load faster.
     mainFields: ['module', 'main'],
+    // The agents' instructions (infrastructure/agents/*.md) are bundled as strings.
+    loader: { '.md': 'text' },
     minify,
     sourcemap: 'external',
     sourcesContent: false,

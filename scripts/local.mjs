@@ -21,6 +21,7 @@ await build({
   target: 'node20',
   format: 'esm',
   mainFields: ['module', 'main'],
+  loader: { '.md': 'text' },
   keepNames: true,
   // Native addons (dynalite's leveldb) load from node_modules, not from the bundle.
   external: ['dynalite'],

@@ -23,7 +23,7 @@ export interface InvokerDeps {
   logger: Logger;
   config: Pick<
     InvokerConfig,
-    'modelId' | 'price' | 'taskBudgetUsd' | 'dailyBudgetUsd' | 'maxFixAttempts' | 'branchPrefix' | 'githubOrg'
+    'prices' | 'taskBudgetUsd' | 'dailyBudgetUsd' | 'maxFixAttempts' | 'branchPrefix' | 'githubOrg'
   >;
   clock?: Clock;
 }
@@ -34,6 +34,11 @@ export type InvokerResult =
   | { status: string; work: WorkView }
   | { status: string; reason: string }
   | InvokeAgentResult;
+
+/** The part of the Lambda context the invoker reads: how long the invocation may still run. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
 
 /**
  * The agent-invoker Lambda: Step Functions actions claimTask, recordStep,
@@ -46,7 +51,7 @@ export const createHandler = (deps: InvokerDeps) => {
     branchPrefix: deps.config.branchPrefix,
     ...(deps.config.githubOrg === undefined ? {} : { org: deps.config.githubOrg }),
   });
-  return async (event: unknown): Promise<InvokerResult> => {
+  return async (event: unknown, context?: InvocationContext): Promise<InvokerResult> => {
     const payload = parsePayload(event);
     const logger = withCorrelation(deps.logger, { taskId: payload.taskId });
     const lifecycle = { tasks: deps.tasks, timeline: deps.timeline };
@@ -68,8 +73,7 @@ export const createHandler = (deps: InvokerDeps) => {
               clock,
               logger,
               budget: {
-                modelId: deps.config.modelId,
-                price: deps.config.price,
+                prices: deps.config.prices,
                 taskBudgetUsd: deps.config.taskBudgetUsd,
                 dailyBudgetUsd: deps.config.dailyBudgetUsd,
               },
@@ -77,6 +81,7 @@ export const createHandler = (deps: InvokerDeps) => {
               maxFixAttempts: deps.config.maxFixAttempts,
             },
             payload,
+            () => context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY,
           );
       }
     } catch (error) {

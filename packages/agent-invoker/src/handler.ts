@@ -1,40 +1,116 @@
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   ConfigError,
+  ConversationStore,
   CostStore,
   createDocumentClient,
   createLogger,
+  EnvReader,
+  type Logger,
+  SecretsManagerStore,
+  type TableRef,
   TaskRepository,
   TimelineRepository,
 } from '@enterprise-agents/core';
-import { BedrockAgentRuntime } from './adapters/bedrock-runtime';
-import { AgentRuntimeKind, readConfig } from './config';
-import { createHandler } from './create-handler';
+import { AnthropicModel } from './adapters/anthropic-model';
+import { AgentsClassicRuntime } from './adapters/bedrock-runtime';
+import { ConverseModel } from './adapters/converse-model';
+import { lambdaActionGroups } from './adapters/lambda-action-groups';
+import { AgentRuntimeKind, type InvokerConfig, ModelProvider, readConfig } from './config';
+import { createHandler, type InvocationContext } from './create-handler';
+import { AGENT_INSTRUCTIONS } from './domain/instructions';
+import { LoopAgentRuntime } from './domain/loop-runtime';
+import type { ModelPort } from './domain/model';
+import type { AgentRuntime } from './domain/ports';
 
 type Handler = ReturnType<typeof createHandler>;
 let built: Handler | undefined;
 
+const modelPort = (config: InvokerConfig): ModelPort => {
+  if (config.provider === ModelProvider.Anthropic) {
+    const secretArn = config.anthropicSecretArn;
+    if (secretArn === undefined)
+      throw new ConfigError('ANTHROPIC_SECRET_ARN is required with MODEL_PROVIDER=anthropic');
+    const secrets = new SecretsManagerStore(
+      {},
+      new EnvReader().int('SECRETS_CACHE_SECONDS', 300, { min: 0, max: 86_400 }) * 1000,
+    );
+    return new AnthropicModel({
+      apiKey: async () => {
+        const { apiKey } = await secrets.getJson<{ apiKey?: unknown }>(secretArn);
+        if (typeof apiKey !== 'string' || apiKey === '')
+          throw new ConfigError(`secret ${secretArn} needs {"apiKey": "..."}`);
+        return apiKey;
+      },
+    });
+  }
+  // The SDK's own retries absorb short throttling bursts; the state machine retries the rest.
+  return new ConverseModel(new BedrockRuntimeClient({ maxAttempts: 3 }));
+};
+
+const agentRuntime = (
+  config: InvokerConfig,
+  table: TableRef,
+  timeline: TimelineRepository,
+  logger: Logger,
+): AgentRuntime => {
+  switch (config.runtime) {
+    case AgentRuntimeKind.AgentsClassic:
+      if (config.agents === undefined)
+        throw new ConfigError('AGENTS is required with AGENT_RUNTIME=agents-classic');
+      return new AgentsClassicRuntime(
+        new BedrockAgentRuntimeClient({ maxAttempts: 3 }),
+        config.agents,
+        config.models,
+      );
+    case AgentRuntimeKind.Converse:
+      if (config.actionGroupFunctions === undefined)
+        throw new ConfigError('ACTION_GROUP_FUNCTIONS is required with AGENT_RUNTIME=converse');
+      return new LoopAgentRuntime({
+        name: `converse:${config.provider}`,
+        model: modelPort(config),
+        conversations: new ConversationStore(table),
+        actionGroups: lambdaActionGroups(new LambdaClient({ maxAttempts: 3 }), config.actionGroupFunctions),
+        timeline,
+        logger,
+        limits: config.limits,
+        models: config.models,
+        prices: config.prices,
+        instructions: AGENT_INSTRUCTIONS,
+      });
+    default:
+      throw new ConfigError(
+        'AGENT_RUNTIME=scripted runs only inside the local runner (packages/local), which wires the scripted model in process',
+      );
+  }
+};
+
 // Built on the first invocation (once per container) so importing the bundle never throws.
 const build = (): Handler => {
   const config = readConfig();
-  if (config.runtime !== AgentRuntimeKind.Bedrock || config.agents === undefined)
-    throw new ConfigError(
-      'AGENT_RUNTIME=scripted runs only inside the local runner (packages/local), which wires the action groups in process',
-    );
   const table = { client: createDocumentClient(), tableName: config.tableName };
+  const logger = createLogger({ service: 'agent-invoker' });
+  const timeline = new TimelineRepository(table);
   return createHandler({
     tasks: new TaskRepository(table),
-    timeline: new TimelineRepository(table),
+    timeline,
     costs: new CostStore(table),
-    // The SDK's own retries absorb short throttling bursts; the state machine retries the rest.
-    runtime: new BedrockAgentRuntime(new BedrockAgentRuntimeClient({ maxAttempts: 3 }), config.agents),
-    logger: createLogger({ service: 'agent-invoker' }),
+    runtime: agentRuntime(config, table, timeline, logger),
+    logger,
     config,
   });
 };
 
 /** Lambda entry point (Step Functions lambda:invoke). */
-export const handler = async (event: unknown): Promise<unknown> => {
-  built ??= build();
-  return built(event);
+export const handler = async (event: unknown, context?: InvocationContext): Promise<unknown> => {
+  try {
+    built ??= build();
+  } catch (error) {
+    // Not cached: the next invocation reads the configuration again.
+    built = undefined;
+    throw error;
+  }
+  return built(event, context);
 };

@@ -1,19 +1,26 @@
 export {
   type AgentIds,
-  BedrockAgentRuntime,
+  AgentsClassicRuntime,
   mapBedrockError,
   usageOfTrace,
 } from './adapters/bedrock-runtime';
 export {
-  type ActionGroupInvoker,
   type AgentScript,
+  realisticUsage,
   type ScriptContext,
-  ScriptedAgentRuntime,
-  type ScriptedRuntimeOptions,
+  ScriptedModel,
+  type ScriptedModelOptions,
+  type ScriptInvocation,
   type ToolResult,
-} from './adapters/scripted-runtime';
-export { AgentRuntimeKind, type InvokerConfig, readConfig } from './config';
-export { createHandler, type InvokerDeps, type InvokerResult } from './create-handler';
+} from './adapters/scripted-model';
+export { AgentRuntimeKind, type InvokerConfig, ModelProvider, readConfig } from './config';
+export {
+  createHandler,
+  type InvocationContext,
+  type InvokerDeps,
+  type InvokerResult,
+} from './create-handler';
+export { AgentLoop, DEFAULT_COMPACT_AT, type LoopLimits, type UsageMeter } from './domain/agent-loop';
 export {
   AgentInvocationError,
   AgentThrottledError,
@@ -24,8 +31,20 @@ export {
   TaskAlreadyClaimedError,
   TaskNotActiveError,
 } from './domain/errors';
-export { type InvokeAgentResult, sessionIdFor } from './domain/invoke-agent';
+export { AGENT_INSTRUCTIONS } from './domain/instructions';
+export { type InvokeAgentResult, sessionIdFor, stepKeyOf } from './domain/invoke-agent';
 export { describeError, type WorkView } from './domain/lifecycle';
+export { LoopAgentRuntime, type LoopRuntimeOptions } from './domain/loop-runtime';
+export type {
+  ContentBlock,
+  ModelMessage,
+  ModelPort,
+  ModelRequest,
+  ModelResponse,
+  ModelUsage,
+  ToolSpec,
+} from './domain/model';
+export { ModelCallAbortedError, StopReason, ZERO_MODEL_USAGE } from './domain/model';
 export {
   type AgentOutput,
   type AgentOutputs,
@@ -38,14 +57,25 @@ export {
   type PlanningOutput,
 } from './domain/output';
 export { InvokerAction } from './domain/payload';
-export type { AgentInvocation, AgentReply, AgentRuntime, TokenUsage } from './domain/ports';
+export type { AgentRuntime, AgentStep, StepOutcome } from './domain/ports';
 export {
-  DEFAULT_MODEL_ID,
+  DEFAULT_AGENT_MODELS,
+  DEFAULT_ANTHROPIC_AGENT_MODELS,
   DEFAULT_MODEL_PRICES,
   type ModelPrice,
   type ModelPrices,
   priceUsage,
+  readModelPrices,
   resolveModelPrice,
 } from './domain/pricing';
 export { type AgentStepInput, buildPrompt, suggestedBranch } from './domain/prompt';
 export { dataBlock, sanitizeUntrusted } from './domain/sanitize';
+export {
+  ACTION_GROUP_DOCUMENTS,
+  ActionGroup,
+  type ActionGroupInvoker,
+  AGENT_ACTION_GROUPS,
+  type AgentTool,
+  toActionGroupEvent,
+  toolsFor,
+} from './domain/tools';

@@ -1,5 +1,7 @@
 import {
+  type ActionGroupResponse,
   ApprovalStore,
+  ConversationStore,
   CostStore,
   RunKind,
   type Task,
@@ -10,9 +12,12 @@ import {
 } from '@enterprise-agents/core';
 import { type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type AgentScript, ScriptedAgentRuntime } from '../src/adapters/scripted-runtime';
+import { type AgentScript, ScriptedModel } from '../src/adapters/scripted-model';
 import { createHandler } from '../src/create-handler';
-import { DEFAULT_MODEL_ID, resolveModelPrice } from '../src/domain/pricing';
+import { AGENT_INSTRUCTIONS } from '../src/domain/instructions';
+import { LoopAgentRuntime } from '../src/domain/loop-runtime';
+import { DEFAULT_MODEL_PRICES } from '../src/domain/pricing';
+import type { ActionGroupInvoker } from '../src/domain/tools';
 
 let dynamo: LocalDynamo;
 let tasks: TaskRepository;
@@ -51,17 +56,47 @@ const newTask = async (): Promise<Task> => {
 const plan = (n: number) =>
   `{"repo":"acme/app","branch":"agent/ENG-${n}-fix-login","prNumber":${n},"prUrl":"https://github.com/acme/app/pull/${n}","summary":"fix"}`;
 
+/** A stand-in action group: answers every call with the operation it received. */
+const echoGroup: ActionGroupInvoker = async (event) =>
+  ({
+    messageVersion: '1.0',
+    response: {
+      actionGroup: event.actionGroup,
+      apiPath: event.apiPath,
+      httpMethod: event.httpMethod,
+      httpStatusCode: 200,
+      responseBody: { 'application/json': { body: JSON.stringify({ repositories: [] }) } },
+    },
+    sessionAttributes: event.sessionAttributes ?? {},
+    promptSessionAttributes: {},
+  }) satisfies ActionGroupResponse;
+
 const build = (scripts: Record<string, AgentScript | AgentScript[]>, budget = { task: 10, daily: 100 }) => {
-  const runtime = new ScriptedAgentRuntime({ scripts, tools: {} });
+  // 1200 input + 150 output tokens at Sonnet's 3 / 15 USD per MTok = 0.00585 USD per model call.
+  const runtime = new ScriptedModel({
+    scripts,
+    usage: () => ({ inputTokens: 1200, outputTokens: 150, cacheReadTokens: 0, cacheWriteTokens: 0 }),
+  });
+  const loop = new LoopAgentRuntime({
+    name: 'converse:scripted',
+    model: runtime,
+    conversations: new ConversationStore(dynamo.table),
+    actionGroups: { 'github-discovery': echoGroup },
+    timeline,
+    logger: silentLogger(),
+    limits: { maxTurns: 50, maxOutputTokens: 4000, reserveMs: 60_000, compactAt: 0.7 },
+    models: { discovery: 'scripted', planning: 'scripted', execution: 'scripted', cicd: 'scripted' },
+    prices: DEFAULT_MODEL_PRICES,
+    instructions: AGENT_INSTRUCTIONS,
+  });
   const handler = createHandler({
     tasks,
     timeline,
     costs,
-    runtime,
+    runtime: loop,
     logger: silentLogger(),
     config: {
-      modelId: DEFAULT_MODEL_ID,
-      price: resolveModelPrice(DEFAULT_MODEL_ID, undefined),
+      prices: DEFAULT_MODEL_PRICES,
       taskBudgetUsd: budget.task,
       dailyBudgetUsd: budget.daily,
       maxFixAttempts: 3,
@@ -131,7 +166,8 @@ describe('agent-invoker handler', () => {
     expect(result).toMatchObject({
       agent: 'planning',
       work: { repo: 'acme/app', branch: `agent/ENG-${counter}-fix-login`, prNumber: counter, headSha: null },
-      usage: { inputTokens: 1200, outputTokens: 150, usd: 0.00585, invocations: 1 },
+      continue: false,
+      usage: { inputTokens: 1200, outputTokens: 150, usd: 0.00585, modelCalls: 1 },
     });
     const prompt = runtime.invocations[0]?.prompt ?? '';
     expect(prompt).toContain('<untrusted-data label="description">\nUsers  cannot log in\n</untrusted-data>');
@@ -211,7 +247,7 @@ describe('agent-invoker handler', () => {
 
   it('refuses to invoke over budget and stops a looping agent at the remaining budget', async () => {
     const loop: AgentScript = async (ctx) => {
-      for (;;) ctx.turn();
+      for (;;) await ctx.tool('github-discovery', 'GET', '/github/repos', { limit: 1 });
     };
     const task = await newTask();
     const { handler } = build({ execution: loop }, { task: 0.05, daily: 100 });
@@ -228,6 +264,13 @@ describe('agent-invoker handler', () => {
     const spent = (await tasks.require(task.taskId)).costUsd;
     expect(spent).toBeGreaterThanOrEqual(0.05);
     expect(spent).toBeLessThan(0.05 + 0.00585);
+    // Every model call that was paid for is on record: nothing unrecorded.
+    const entries = await costs.forTask(task.taskId);
+    expect(entries).toHaveLength(9);
+    expect(entries.reduce((sum, e) => sum + e.usd, 0)).toBeCloseTo(spent, 6);
+    const types = (await timeline.list(task.taskId)).map((e) => e.type);
+    expect(types.filter((t) => t === 'agent.turn')).toHaveLength(9);
+    expect(types).toContain('agent.cost');
     await expect(handler(call)).rejects.toMatchObject({
       name: 'BudgetExceeded',
       message: expect.stringContaining('task budget of 0.05 USD reached'),

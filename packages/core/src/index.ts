@@ -6,8 +6,8 @@ export {
   type ActionGroupEvent,
   type ActionGroupOptions,
   type ActionGroupResponse,
-  capBody,
   createActionGroupHandler,
+  fitResponse,
   isActionGroupEvent,
   listSchemaOperations,
   type OpenApiDocument,
@@ -36,6 +36,12 @@ export {
   isConditionalCheckFailed,
   type TableRef,
 } from './db/client';
+export {
+  ConversationConflictError,
+  ConversationStore,
+  MAX_STORED_MESSAGE_BYTES,
+  type StoredMessage,
+} from './db/conversation-store';
 export { type CostEntry, CostStore, type DailyCost } from './db/cost-store';
 export { DeliveryStore } from './db/delivery-store';
 export { GSI1, Keys, TTL_ATTRIBUTE, tableDefinition } from './db/table';

@@ -3,14 +3,16 @@ import {
   InvokeAgentCommand,
   type ResponseStream,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import type { AgentName } from '@enterprise-agents/core';
+import { type AgentName, BudgetExceededError } from '@enterprise-agents/core';
 import {
   AgentInvocationError,
   AgentThrottledError,
   AgentUnavailableError,
+  InvalidAgentOutputError,
   InvokerError,
 } from '../domain/errors';
-import type { AgentInvocation, AgentReply, AgentRuntime, TokenUsage } from '../domain/ports';
+import { ZERO_MODEL_USAGE } from '../domain/model';
+import type { AgentRuntime, AgentStep, StepOutcome } from '../domain/ports';
 
 /** Agent id and alias id per agent (the AGENTS variable). */
 export type AgentIds = Readonly<Record<AgentName, { agentId: string; aliasId: string }>>;
@@ -35,7 +37,7 @@ const TRANSIENT = new Set([
 
 /** Maps an SDK or stream error to the invoker's named errors (the names the state machine retries on). */
 export const mapBedrockError = (error: unknown): Error => {
-  if (error instanceof InvokerError) return error;
+  if (error instanceof InvokerError || error instanceof BudgetExceededError) return error;
   const err = error instanceof Error ? error : new Error(String(error));
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const code = (err as { code?: string }).code;
@@ -55,7 +57,7 @@ interface UsageHolder {
 }
 
 /** Token usage in one trace event: any of the four model-calling trace kinds. */
-export const usageOfTrace = (trace: unknown): TokenUsage | undefined => {
+export const usageOfTrace = (trace: unknown): { inputTokens: number; outputTokens: number } | undefined => {
   if (typeof trace !== 'object' || trace === null) return undefined;
   const parts = trace as Record<string, UsageHolder | undefined>;
   for (const key of [
@@ -84,47 +86,84 @@ const STREAM_ERRORS = [
   'validationException',
 ] as const;
 
-/** Production runtime: Bedrock Agents InvokeAgent with trace on, reading the completion stream. */
-export class BedrockAgentRuntime implements AgentRuntime {
+/**
+ * Agents Classic (`agent_runtime = "agents-classic"`, for accounts that already use
+ * Bedrock Agents): InvokeAgent with trace on, reading the completion stream. Every
+ * model call in the trace is recorded as it arrives and the budget checked after
+ * it, so a looping agent is stopped mid-stream. Bedrock keeps the conversation
+ * (session id = conversation id); an invalid result gets one corrective turn.
+ * InvokeAgent cannot be paused, so this runtime never returns "continue".
+ */
+export class AgentsClassicRuntime implements AgentRuntime {
+  readonly name = 'agents-classic';
+
   constructor(
     private readonly client: BedrockAgentRuntimeClient,
     private readonly agents: AgentIds,
+    /** Model of each agent, for pricing (Terraform sets the agents' foundation model from the same map). */
+    private readonly models: Readonly<Record<AgentName, string>>,
   ) {}
 
-  async invoke(invocation: AgentInvocation): Promise<AgentReply> {
-    const ids = this.agents[invocation.agent];
-    const { signal } = invocation;
-    const stopped = (): Error =>
-      signal.reason instanceof Error ? signal.reason : new AgentInvocationError('invocation aborted');
+  async run(step: AgentStep): Promise<StepOutcome> {
+    let prompt = step.prompt;
+    let turns = 0;
+    for (let attempt = 1; attempt <= 2; attempt += 1) {
+      await step.meter.ensureBudget();
+      const { text, calls } = await this.invoke(step, prompt, turns);
+      turns += calls;
+      const check = await step.validate(text);
+      if (check.ok) return { status: 'done', output: check.output, turns };
+      if (attempt === 2) throw new InvalidAgentOutputError(step.agent, check.problems);
+      prompt = step.corrective(check.problems);
+    }
+    throw new InvalidAgentOutputError(step.agent, ['no attempt made']);
+  }
+
+  private async invoke(
+    step: AgentStep,
+    prompt: string,
+    turnsBefore: number,
+  ): Promise<{ text: string; calls: number }> {
+    const ids = this.agents[step.agent];
+    const controller = new AbortController();
+    const { signal } = controller;
     let completion: AsyncIterable<ResponseStream> | undefined;
     try {
       const response = await this.client.send(
         new InvokeAgentCommand({
           agentId: ids.agentId,
           agentAliasId: ids.aliasId,
-          sessionId: invocation.sessionId,
-          inputText: invocation.prompt,
+          sessionId: step.conversationId,
+          inputText: prompt,
           enableTrace: true,
-          sessionState: { sessionAttributes: invocation.sessionAttributes },
+          sessionState: { sessionAttributes: step.sessionAttributes },
         }),
         { abortSignal: signal },
       );
       completion = response.completion;
     } catch (error) {
-      if (signal.aborted) throw stopped();
       throw mapBedrockError(error);
     }
     if (completion === undefined)
       throw new AgentUnavailableError('Bedrock InvokeAgent returned no completion stream');
     const decoder = new TextDecoder();
     let text = '';
+    let calls = 0;
     try {
       for await (const event of completion) {
-        if (signal.aborted) throw stopped();
         if (event.chunk?.bytes !== undefined) text += decoder.decode(event.chunk.bytes, { stream: true });
         const usage = usageOfTrace(event.trace?.trace);
-        if (usage !== undefined) invocation.onUsage(usage);
-        if (signal.aborted) throw stopped();
+        if (usage !== undefined) {
+          calls += 1;
+          await step.meter.record({
+            model: this.models[step.agent],
+            usage: { ...ZERO_MODEL_USAGE, ...usage },
+            turn: turnsBefore + calls,
+            tools: [],
+          });
+          // Throws BudgetExceeded: the stream is abandoned and the agent stops.
+          await step.meter.ensureBudget();
+        }
         if (event.returnControl !== undefined)
           throw new AgentInvocationError(
             'the agent returned control; action groups must be Lambda executors',
@@ -140,9 +179,9 @@ export class BedrockAgentRuntime implements AgentRuntime {
         }
       }
     } catch (error) {
-      if (signal.aborted) throw stopped();
+      controller.abort(error);
       throw mapBedrockError(error);
     }
-    return { text: text + decoder.decode() };
+    return { text: text + decoder.decode(), calls };
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   AgentName,
   BudgetExceededError,
@@ -9,17 +10,18 @@ import {
   type TaskRepository,
   type TimelineRepository,
 } from '@enterprise-agents/core';
-import { InvalidAgentOutputError, TaskNotActiveError, TaskNotFoundError } from './errors';
+import type { UsageMeter } from './agent-loop';
+import { TaskNotActiveError, TaskNotFoundError } from './errors';
 import { moveTo, type WorkView, workOf } from './lifecycle';
-import type { AgentOutput, AgentOutputs, OutputValidator } from './output';
+import { type ModelUsage, ZERO_MODEL_USAGE } from './model';
+import type { AgentOutput, AgentOutputs, OutputCheck, OutputValidator } from './output';
 import type { InvokeAgentPayload } from './payload';
-import type { AgentRuntime, TokenUsage } from './ports';
-import { addUsage, type ModelPrice, priceUsage, ZERO_USAGE } from './pricing';
+import type { AgentRuntime } from './ports';
+import { addUsage, type ModelPrices, priceUsage, resolveModelPrice } from './pricing';
 import { buildPrompt, correctivePrompt } from './prompt';
 
 export interface BudgetConfig {
-  modelId: string;
-  price: ModelPrice;
+  prices: ModelPrices;
   taskBudgetUsd: number;
   dailyBudgetUsd: number;
 }
@@ -37,21 +39,24 @@ export interface InvokeAgentDeps {
   maxFixAttempts: number;
 }
 
-export interface InvokeAgentResult {
-  agent: AgentName;
-  output: AgentOutput;
-  work: WorkView;
-  usage: TokenUsage & { usd: number; invocations: number };
-}
+/** What one invocation spent. */
+export type StepUsage = ModelUsage & { usd: number; modelCalls: number };
+
+export type InvokeAgentResult =
+  | { agent: AgentName; continue: false; output: AgentOutput; work: WorkView; usage: StepUsage }
+  | { agent: AgentName; continue: true; output: null; work: WorkView; usage: StepUsage };
 
 const round = (usd: number): number => Math.round(usd * 1e6) / 1e6;
 
-/** Bedrock session ids allow [0-9a-zA-Z._:-], 2–100 characters. */
+/** Conversation (and Bedrock session) ids allow [0-9a-zA-Z._:-], 2–100 characters. */
 export const sessionIdFor = (taskId: string, runId: number, agent: AgentName): string =>
   `${taskId}-r${runId}-${agent}`.replace(/[^0-9A-Za-z._:-]/g, '-').slice(0, 100);
 
 /** How much may still be spent: the smaller of the task's and the day's remaining budget. */
-const remainingBudget = async (deps: InvokeAgentDeps, task: Task): Promise<number> => {
+const remainingBudget = async (
+  deps: Pick<InvokeAgentDeps, 'budget' | 'clock' | 'costs'>,
+  task: Task,
+): Promise<number> => {
   const { taskBudgetUsd, dailyBudgetUsd } = deps.budget;
   if (task.costUsd >= taskBudgetUsd)
     throw new BudgetExceededError(
@@ -111,13 +116,78 @@ const commitProblems = async (
 };
 
 /**
- * One agent step: budget check, status, prompt, InvokeAgent with the budget
- * enforced while it streams, cost recorded per invocation, the reply validated
- * against its schema (one corrective retry), and the result saved on the task.
+ * Which step of the conversation this is. The same state with the same input
+ * (a retry, a continuation) resumes the step; a new fix attempt or a revision
+ * starts a new step in the same conversation.
+ */
+export const stepKeyOf = (payload: InvokeAgentPayload): string =>
+  createHash('sha256')
+    .update(JSON.stringify([payload.agent, payload.status, payload.input]))
+    .digest('hex')
+    .slice(0, 16);
+
+/** Prices and records every model call of this invocation, and stops it when the budget is spent. */
+class StepMeter implements UsageMeter {
+  readonly total: StepUsage = { ...ZERO_MODEL_USAGE, usd: 0, modelCalls: 0 };
+
+  constructor(
+    private readonly deps: InvokeAgentDeps,
+    private readonly taskId: string,
+    private readonly agent: AgentName,
+  ) {}
+
+  async ensureBudget(): Promise<void> {
+    await remainingBudget(this.deps, await this.deps.tasks.require(this.taskId));
+  }
+
+  async record(call: Parameters<UsageMeter['record']>[0]): Promise<number> {
+    const { usage } = call;
+    const usd = priceUsage(resolveModelPrice(call.model, this.deps.budget.prices), usage);
+    Object.assign(this.total, addUsage(this.total, usage));
+    this.total.usd = round(this.total.usd + usd);
+    this.total.modelCalls += 1;
+    const tokens = usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+    if (tokens === 0) return 0;
+    const totals = await this.deps.costs.record({
+      taskId: this.taskId,
+      agent: this.agent,
+      model: call.model,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cacheReadTokens: usage.cacheReadTokens,
+      cacheWriteTokens: usage.cacheWriteTokens,
+      usd,
+    });
+    const tools = call.tools.length === 0 ? 'answer' : `tools ${call.tools.join(', ')}`;
+    await this.deps.timeline.append(this.taskId, {
+      type: 'agent.turn',
+      message: `${this.agent} turn ${call.turn}: ${tools}; ${usage.inputTokens} in + ${usage.outputTokens} out + ${usage.cacheReadTokens} cache read + ${usage.cacheWriteTokens} cache write tokens = ${usd} USD${call.note === undefined ? '' : ` (${call.note})`}`,
+      data: {
+        agent: this.agent,
+        turn: call.turn,
+        tools: call.tools,
+        model: call.model,
+        ...usage,
+        usd,
+        taskTotalUsd: totals.taskTotalUsd,
+        ...(call.note === undefined ? {} : { note: call.note }),
+      },
+    });
+    return usd;
+  }
+}
+
+/**
+ * One agent step: budget check, status, prompt, the runtime (our loop or
+ * Agents Classic) with the budget checked before and the usage recorded after
+ * every model call, and the validated result saved on the task. A step that
+ * reaches the invocation's deadline returns `continue` and the state machine
+ * runs it again; the runtime resumes it from the stored conversation.
  */
 export const invokeAgent = async (
   deps: InvokeAgentDeps,
   payload: InvokeAgentPayload,
+  remainingMs: () => number = () => Number.POSITIVE_INFINITY,
 ): Promise<InvokeAgentResult> => {
   const { agent } = payload;
   const log = deps.logger.child({ taskId: payload.taskId, runId: payload.runId, agent });
@@ -127,98 +197,65 @@ export const invokeAgent = async (
     throw new TaskNotActiveError(`task ${payload.taskId} moved on to run ${initial.runId}`);
   // Budget first: a task over budget must not even change status.
   await remainingBudget(deps, initial);
-  const task = await moveTo(deps, payload, payload.status, { message: `${agent} agent started` });
-
-  const sessionId = sessionIdFor(task.taskId, task.runId, agent);
-  const sessionAttributes = { taskId: task.taskId, runId: String(task.runId), agent };
-  let prompt = buildPrompt(agent, task, payload.input, {
-    branchPrefix: deps.branchPrefix,
-    maxFixAttempts: deps.maxFixAttempts,
+  const continuation = payload.continuation ?? 0;
+  const task = await moveTo(deps, payload, payload.status, {
+    message: continuation === 0 ? `${agent} agent started` : `${agent} agent continued (${continuation})`,
   });
-  const total = { ...ZERO_USAGE, usd: 0, invocations: 0 };
 
-  for (let attempt = 1; attempt <= 2; attempt += 1) {
-    const current = await deps.tasks.require(task.taskId);
-    const remaining = await remainingBudget(deps, current);
-    let usage: TokenUsage = ZERO_USAGE;
-    const controller = new AbortController();
-    let overBudget: BudgetExceededError | undefined;
-    await deps.timeline.append(task.taskId, {
-      type: 'agent.invoked',
-      message: attempt === 1 ? `${agent} agent invoked` : `${agent} agent asked to correct its output`,
-      data: { agent, attempt, sessionId },
-    });
-    let text: string | undefined;
-    let failure: unknown;
-    try {
-      const reply = await deps.runtime.invoke({
-        agent,
-        sessionId,
-        prompt,
-        sessionAttributes,
-        signal: controller.signal,
-        onUsage: (delta) => {
-          usage = addUsage(usage, delta);
-          // Stops an agent that loops: the stream is abandoned as soon as the spend reaches what is left.
-          if (overBudget === undefined && priceUsage(deps.budget.price, usage) >= remaining) {
-            overBudget = new BudgetExceededError(
-              `${agent} agent stopped after spending the remaining budget (${round(remaining)} USD)`,
-            );
-            controller.abort(overBudget);
-          }
-        },
-      });
-      text = reply.text;
-    } catch (error) {
-      failure = error;
-    } finally {
-      const usd = priceUsage(deps.budget.price, usage);
-      total.inputTokens += usage.inputTokens;
-      total.outputTokens += usage.outputTokens;
-      total.usd = round(total.usd + usd);
-      total.invocations += 1;
-      if (usage.inputTokens + usage.outputTokens > 0) {
-        const totals = await deps.costs.record({
-          taskId: task.taskId,
-          agent,
-          model: deps.budget.modelId,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          usd,
-        });
-        await deps.timeline.append(task.taskId, {
-          type: 'agent.cost',
-          message: `${agent}: ${usage.inputTokens} input + ${usage.outputTokens} output tokens = ${usd} USD (task total ${round(totals.taskTotalUsd)} USD)`,
-          data: {
-            agent,
-            attempt,
-            ...usage,
-            usd,
-            model: deps.budget.modelId,
-            taskTotalUsd: totals.taskTotalUsd,
-          },
-        });
-      }
-    }
-    if (overBudget !== undefined) throw overBudget;
-    if (failure !== undefined) {
-      log.warn({ err: failure, attempt }, 'agent invocation failed');
-      throw failure;
-    }
-    const checked = deps.validator.check(agent, text ?? '');
+  const conversationId = sessionIdFor(task.taskId, task.runId, agent);
+  const meter = new StepMeter(deps, task.taskId, agent);
+  await deps.timeline.append(task.taskId, {
+    type: 'agent.invoked',
+    message:
+      continuation === 0
+        ? `${agent} agent invoked (${deps.runtime.name})`
+        : `${agent} agent resumed after continuation ${continuation} (${deps.runtime.name})`,
+    data: { agent, runtime: deps.runtime.name, conversationId, continuation },
+  });
+  const validate = async (text: string): Promise<OutputCheck> => {
+    const checked = deps.validator.check(agent, text);
     const problems = checked.ok ? await commitProblems(deps, task.taskId, agent, checked.output) : [];
-    const check = problems.length === 0 ? checked : { ok: false as const, problems };
-    if (check.ok) {
-      const updated = await moveTo(deps, payload, payload.status, {
-        patch: patchFor(agent, check.output, payload.input),
-      });
-      log.info({ usage: total }, 'agent step done');
-      return { agent, output: check.output, work: workOf(updated), usage: total };
-    }
-    log.warn({ attempt, problems: check.problems }, 'agent output invalid');
-    if (attempt === 2) throw new InvalidAgentOutputError(agent, check.problems);
-    prompt = correctivePrompt(agent, check.problems);
+    return problems.length === 0 ? checked : { ok: false, problems };
+  };
+  let outcome: Awaited<ReturnType<AgentRuntime['run']>> | undefined;
+  try {
+    outcome = await deps.runtime.run({
+      taskId: task.taskId,
+      runId: task.runId,
+      agent,
+      conversationId,
+      stepKey: stepKeyOf(payload),
+      prompt: buildPrompt(agent, task, payload.input, {
+        branchPrefix: deps.branchPrefix,
+        maxFixAttempts: deps.maxFixAttempts,
+      }),
+      sessionAttributes: { taskId: task.taskId, runId: String(task.runId), agent },
+      validate,
+      corrective: (problems) => correctivePrompt(agent, problems),
+      meter,
+      remainingMs,
+    });
+  } finally {
+    const { total } = meter;
+    const current = await deps.tasks.get(task.taskId);
+    await deps.timeline.append(task.taskId, {
+      type: 'agent.cost',
+      message: `${agent}: ${total.modelCalls} model call(s), ${total.inputTokens} input + ${total.outputTokens} output + ${total.cacheReadTokens} cache read + ${total.cacheWriteTokens} cache write tokens = ${total.usd} USD${outcome === undefined ? ' (step failed)' : ''} (task total ${round(current?.costUsd ?? 0)} USD)`,
+      data: { agent, ...total, taskTotalUsd: round(current?.costUsd ?? 0), continuation },
+    });
   }
-  // Unreachable: the loop returns or throws on its second pass.
-  throw new InvalidAgentOutputError(agent, ['no attempt made']);
+  if (outcome.status === 'continue') {
+    await deps.timeline.append(task.taskId, {
+      type: 'agent.continue',
+      message: `${agent} step paused before the invocation deadline (${outcome.reason}); the workflow runs it again`,
+      data: { agent, continuation, turns: outcome.turns },
+    });
+    log.info({ usage: meter.total, continuation }, 'agent step continues');
+    return { agent, continue: true, output: null, work: workOf(task), usage: meter.total };
+  }
+  const updated = await moveTo(deps, payload, payload.status, {
+    patch: patchFor(agent, outcome.output, payload.input),
+  });
+  log.info({ usage: meter.total, turns: outcome.turns }, 'agent step done');
+  return { agent, continue: false, output: outcome.output, work: workOf(updated), usage: meter.total };
 };

@@ -83,6 +83,10 @@ export interface ModelRequest {
   signal: AbortSignal;
   /** Conversation id (task, run, agent): lets scripted models and logs tell conversations apart. */
   conversationId: string;
+  /** The agent whose step this is (logs, scripted models). */
+  agent?: string;
+  /** `summary`: the loop asks for a summary to restart from (no tool calls expected). */
+  purpose?: 'turn' | 'summary';
 }
 
 export interface ModelResponse {

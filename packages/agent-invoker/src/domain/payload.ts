@@ -45,6 +45,8 @@ export interface InvokeAgentPayload extends RunRef {
   agent: AgentName;
   status: TaskStatus;
   input: AgentStepInput;
+  /** How many times the state machine already continued this step (0 on its first run). */
+  continuation?: number;
 }
 export type InvokerPayload = ClaimTaskPayload | RecordStepPayload | FinishTaskPayload | InvokeAgentPayload;
 
@@ -144,12 +146,19 @@ export const parsePayload = (event: unknown): InvokerPayload => {
     case InvokerAction.InvokeAgent: {
       if (event.input !== undefined && !isRecord(event.input))
         throw new InvalidPayloadError('input must be an object');
+      const { continuation } = event;
+      if (
+        continuation !== undefined &&
+        (typeof continuation !== 'number' || !Number.isInteger(continuation) || continuation < 0)
+      )
+        throw new InvalidPayloadError('continuation must be a non-negative integer');
       return {
         action,
         ...ref,
         agent: oneOf(event.agent, AgentName, 'agent'),
         status: statusIn(event.status, RUN_STATUSES, 'status'),
         input: (event.input ?? {}) as AgentStepInput,
+        ...(continuation === undefined ? {} : { continuation }),
       };
     }
   }

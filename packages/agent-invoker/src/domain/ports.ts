@@ -1,35 +1,40 @@
 import type { AgentName } from '@enterprise-agents/core';
+import type { UsageMeter } from './agent-loop';
+import type { AgentOutput, OutputCheck } from './output';
 
-/** Tokens consumed by model calls, as reported by the runtime's trace. */
-export interface TokenUsage {
-  inputTokens: number;
-  outputTokens: number;
-}
-
-/** One call of an agent: a prompt in, the completion text out. */
-export interface AgentInvocation {
+/** One agent step as a runtime runs it (the invoker has checked the budget and set the status). */
+export interface AgentStep {
+  taskId: string;
+  runId: number;
   agent: AgentName;
-  /** Bedrock session id: the conversation the agent continues (see README "Sessions"). */
-  sessionId: string;
+  /** The conversation of this agent in this run: `<taskId>-r<runId>-<agent>` (see README "Conversations"). */
+  conversationId: string;
+  /** Which step of the conversation: a retry or continuation of the same step has the same key. */
+  stepKey: string;
   prompt: string;
   /** Visible to the action groups (`taskId` tells them which task they work on). */
   sessionAttributes: Record<string, string>;
-  /** Aborted when the budget runs out mid-invocation; the runtime must stop reading and throw. */
-  signal: AbortSignal;
-  /** Called for every model call as the runtime learns of it, so the budget can stop a loop. */
-  onUsage: (usage: TokenUsage) => void;
+  /** Schema and rule check of the final answer. */
+  validate(text: string): Promise<OutputCheck>;
+  /** The message that asks for a corrected answer. */
+  corrective(problems: readonly string[]): string;
+  meter: UsageMeter;
+  /** Milliseconds left of this invocation. */
+  remainingMs(): number;
 }
 
-export interface AgentReply {
-  /** The completion text, all chunks joined. */
-  text: string;
-}
+export type StepOutcome =
+  | { status: 'done'; output: AgentOutput; turns: number }
+  | { status: 'continue'; turns: number; reason: string };
 
 /**
- * Where agents run: Bedrock Agents in production, a scripted deterministic runtime
- * in tests and the local demo. Throws the invoker's named errors
- * (AgentThrottled, AgentUnavailable, AgentInvocationFailed).
+ * Where agents run: our own loop on a model port (Bedrock Converse, the Anthropic
+ * API, or the scripted model of tests and the local stack), or Bedrock Agents
+ * Classic. Throws the invoker's named errors (AgentThrottled, AgentUnavailable,
+ * AgentInvocationFailed, InvalidAgentOutput, BudgetExceeded).
  */
 export interface AgentRuntime {
-  invoke(invocation: AgentInvocation): Promise<AgentReply>;
+  /** For logs and the timeline: `converse:<provider>`, `agents-classic`. */
+  readonly name: string;
+  run(step: AgentStep): Promise<StepOutcome>;
 }

@@ -1,7 +1,8 @@
 import type { BedrockAgentRuntimeClient, ResponseStream } from '@aws-sdk/client-bedrock-agent-runtime';
+import { BudgetExceededError } from '@enterprise-agents/core';
 import { describe, expect, it } from '@jest/globals';
-import { BedrockAgentRuntime, mapBedrockError, usageOfTrace } from '../../src/adapters/bedrock-runtime';
-import type { AgentInvocation, TokenUsage } from '../../src/domain/ports';
+import { AgentsClassicRuntime, mapBedrockError, usageOfTrace } from '../../src/adapters/bedrock-runtime';
+import type { AgentStep } from '../../src/domain/ports';
 
 const ids = {
   discovery: { agentId: 'A1', aliasId: 'L1' },
@@ -38,22 +39,39 @@ const fakeClient = (events: ResponseStream[], onSend?: (input: unknown) => void)
   return { client, sent };
 };
 
-const invocation = (overrides: Partial<AgentInvocation> = {}): AgentInvocation & { usages: TokenUsage[] } => {
-  const usages: TokenUsage[] = [];
-  return {
+const models = { discovery: 'm-d', planning: 'm-p', execution: 'm-e', cicd: 'm-c' };
+
+/** An agent step whose meter keeps what it was told and runs out after `budgetCalls` model calls. */
+const stepOf = (overrides: Partial<AgentStep> = {}, budgetCalls = Number.POSITIVE_INFINITY) => {
+  const recorded: { model: string; inputTokens: number; outputTokens: number; turn: number }[] = [];
+  const step: AgentStep = {
+    taskId: 'task-1',
+    runId: 1,
     agent: 'planning',
-    sessionId: 'task-1-r1-planning',
+    conversationId: 'task-1-r1-planning',
+    stepKey: 'k',
     prompt: 'do it',
     sessionAttributes: { taskId: 'task-1' },
-    signal: new AbortController().signal,
-    onUsage: (u) => usages.push(u),
-    usages,
+    validate: async (text) =>
+      text.includes('{') ? { ok: true, output: JSON.parse(text) } : { ok: false, problems: ['no JSON'] },
+    corrective: (problems) => `fix: ${problems.join('; ')}`,
+    meter: {
+      ensureBudget: async () => {
+        if (recorded.length >= budgetCalls) throw new BudgetExceededError('over budget');
+      },
+      record: async (call) => {
+        recorded.push({ model: call.model, ...call.usage, turn: call.turn });
+        return 0;
+      },
+    },
+    remainingMs: () => Number.POSITIVE_INFINITY,
     ...overrides,
   };
+  return { step, recorded };
 };
 
-describe('BedrockAgentRuntime', () => {
-  it('calls InvokeAgent with trace on and the session, joins the chunks and reports usage per trace', async () => {
+describe('AgentsClassicRuntime', () => {
+  it('calls InvokeAgent with trace on and the session, joins the chunks and records usage per trace', async () => {
     const { client, sent } = fakeClient([
       usageTrace('preProcessingTrace', 100, 10),
       usageTrace('orchestrationTrace', 1000, 200),
@@ -64,13 +82,20 @@ describe('BedrockAgentRuntime', () => {
       chunk('1}'),
       usageTrace('postProcessingTrace', 50, 5),
     ]);
-    const inv = invocation();
-    const reply = await new BedrockAgentRuntime(client, ids).invoke(inv);
-    expect(reply.text).toBe('{"a":1}');
-    expect(inv.usages).toEqual([
-      { inputTokens: 100, outputTokens: 10 },
-      { inputTokens: 1000, outputTokens: 200 },
-      { inputTokens: 50, outputTokens: 5 },
+    const { step, recorded } = stepOf();
+    const outcome = await new AgentsClassicRuntime(client, ids, models).run(step);
+    expect(outcome).toEqual({ status: 'done', output: { a: 1 }, turns: 3 });
+    expect(recorded).toEqual([
+      { model: 'm-p', inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, turn: 1 },
+      {
+        model: 'm-p',
+        inputTokens: 1000,
+        outputTokens: 200,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        turn: 2,
+      },
+      { model: 'm-p', inputTokens: 50, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0, turn: 3 },
     ]);
     expect(sent[0]).toEqual({
       agentId: 'A2',
@@ -82,33 +107,52 @@ describe('BedrockAgentRuntime', () => {
     });
   });
 
-  it('stops reading when the budget aborts the invocation, throwing the abort reason', async () => {
-    const controller = new AbortController();
-    const reason = Object.assign(new Error('over budget'), { name: 'BudgetExceeded' });
+  it('asks once for a correction in the same session', async () => {
+    const replies = ['no result', '{"b":2}'];
+    const sent: unknown[] = [];
+    const client = {
+      send: async (command: { input: unknown }) => {
+        sent.push(command.input);
+        const text = replies.shift() ?? '';
+        return {
+          completion: (async function* () {
+            yield chunk(text);
+          })(),
+        };
+      },
+    } as unknown as BedrockAgentRuntimeClient;
+    const { step } = stepOf();
+    await expect(new AgentsClassicRuntime(client, ids, models).run(step)).resolves.toMatchObject({
+      output: { b: 2 },
+    });
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatchObject({ sessionId: 'task-1-r1-planning', inputText: 'fix: no JSON' });
+  });
+
+  it('stops reading when the budget runs out mid-stream, with every model call recorded', async () => {
     const events = Array.from({ length: 100 }, () => usageTrace('orchestrationTrace', 1000, 100));
     const { client } = fakeClient(events);
-    let seen = 0;
-    const inv = invocation({
-      signal: controller.signal,
-      onUsage: () => {
-        seen += 1;
-        if (seen === 3) controller.abort(reason);
-      },
+    const { step, recorded } = stepOf({}, 3);
+    await expect(new AgentsClassicRuntime(client, ids, models).run(step)).rejects.toMatchObject({
+      name: 'BudgetExceeded',
     });
-    await expect(new BedrockAgentRuntime(client, ids).invoke(inv)).rejects.toBe(reason);
-    expect(seen).toBe(3);
+    expect(recorded).toHaveLength(3);
   });
 
   it('maps in-stream exceptions and returnControl to named errors', async () => {
     const throttled = fakeClient([
       { throttlingException: { message: 'slow down' } } as unknown as ResponseStream,
     ]);
-    await expect(new BedrockAgentRuntime(throttled.client, ids).invoke(invocation())).rejects.toMatchObject({
+    await expect(
+      new AgentsClassicRuntime(throttled.client, ids, models).run(stepOf().step),
+    ).rejects.toMatchObject({
       name: 'AgentThrottled',
       message: 'Bedrock InvokeAgent failed: ThrottlingException: slow down',
     });
     const control = fakeClient([{ returnControl: { invocationId: 'x' } } as unknown as ResponseStream]);
-    await expect(new BedrockAgentRuntime(control.client, ids).invoke(invocation())).rejects.toMatchObject({
+    await expect(
+      new AgentsClassicRuntime(control.client, ids, models).run(stepOf().step),
+    ).rejects.toMatchObject({
       name: 'AgentInvocationFailed',
     });
   });

@@ -140,24 +140,45 @@ const decodeValue = (raw: string, schema: OpenApiSchemaObject | undefined): unkn
 
 const stringify = (value: unknown): string => JSON.stringify(value ?? null);
 
-/** Caps a response body: the model gets a valid JSON object saying it was cut. */
-export const capBody = (body: string, maxBytes: number): string => {
-  if (Buffer.byteLength(body, 'utf8') <= maxBytes) return body;
-  const preview = Buffer.from(body, 'utf8')
-    .subarray(0, Math.max(0, maxBytes - 200))
-    .toString('utf8');
-  return JSON.stringify({
-    truncated: true,
-    note: `response cut to ${maxBytes} bytes; ask for less`,
-    preview,
-  });
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/**
+ * The response with its body cut so that the WHOLE serialized response fits in
+ * `maxBytes`: the body is a string inside JSON, so quotes, backslashes and
+ * control characters grow when the response is serialized, and only the final
+ * size counts. A cut body is a valid JSON object saying so, with a preview.
+ */
+export const fitResponse = (
+  build: (body: string) => ActionGroupResponse,
+  body: string,
+  maxBytes: number,
+): ActionGroupResponse => {
+  const whole = build(body);
+  if (bytes(JSON.stringify(whole)) <= maxBytes) return whole;
+  const cut = (length: number): ActionGroupResponse =>
+    build(
+      JSON.stringify({
+        truncated: true,
+        note: `response of ${bytes(body)} bytes cut to fit ${maxBytes}; ask for less`,
+        preview: body.slice(0, length),
+      }),
+    );
+  // The largest preview that fits: the serialized size grows with the preview's length.
+  let low = 0;
+  let high = body.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (bytes(JSON.stringify(cut(mid))) <= maxBytes) low = mid;
+    else high = mid - 1;
+  }
+  return cut(low);
 };
 
 export interface ActionGroupOptions {
   documents: readonly OpenApiDocument[];
   operations: Record<string, OperationHandler>;
   logger: Logger;
-  /** Kept under Bedrock's (unverified) 25 KB response limit. */
+  /** The whole serialized response is kept under this (Bedrock Agents' response limit is about 25 KB). */
   maxBodyBytes?: number;
 }
 
@@ -182,18 +203,23 @@ export const createActionGroupHandler = ({
   }
 
   return async (event: ActionGroupEvent): Promise<ActionGroupResponse> => {
-    const respond = (httpStatusCode: number, body: unknown): ActionGroupResponse => ({
-      messageVersion: '1.0',
-      response: {
-        actionGroup: event?.actionGroup ?? '',
-        apiPath: event?.apiPath ?? '',
-        httpMethod: event?.httpMethod ?? '',
-        httpStatusCode,
-        responseBody: { 'application/json': { body: capBody(stringify(body), maxBodyBytes) } },
-      },
-      sessionAttributes: event?.sessionAttributes ?? {},
-      promptSessionAttributes: event?.promptSessionAttributes ?? {},
-    });
+    const respond = (httpStatusCode: number, body: unknown): ActionGroupResponse =>
+      fitResponse(
+        (text) => ({
+          messageVersion: '1.0',
+          response: {
+            actionGroup: event?.actionGroup ?? '',
+            apiPath: event?.apiPath ?? '',
+            httpMethod: event?.httpMethod ?? '',
+            httpStatusCode,
+            responseBody: { 'application/json': { body: text } },
+          },
+          sessionAttributes: event?.sessionAttributes ?? {},
+          promptSessionAttributes: event?.promptSessionAttributes ?? {},
+        }),
+        stringify(body),
+        maxBodyBytes,
+      );
     const route = byRoute.get(`${String(event?.httpMethod ?? '').toUpperCase()} ${event?.apiPath}`);
     if (route === undefined) {
       return respond(404, { error: `unknown operation ${event?.httpMethod} ${event?.apiPath}` });

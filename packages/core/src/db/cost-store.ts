@@ -11,6 +11,9 @@ export interface CostEntry {
   model: string;
   inputTokens: number;
   outputTokens: number;
+  /** Prompt-cache tokens, billed apart from plain input (absent for runtimes that don't report them). */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
   usd: number;
 }
 

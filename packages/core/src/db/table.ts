@@ -29,6 +29,12 @@ export const Keys = {
     pk: `TASK#${taskId}`,
     sk: `COST#${at}#${agent}#${id}`,
   }),
+  /** One stored message of an agent conversation (the agent loop's memory across Lambda invocations). */
+  conversationMessage: (taskId: string, conversationId: string, seq: number) => ({
+    pk: `TASK#${taskId}`,
+    sk: `CONV#${conversationId}#${String(seq).padStart(6, '0')}`,
+  }),
+  conversationPrefix: (conversationId: string) => `CONV#${conversationId}#`,
   dailyCost: (date: string) => ({ pk: `COSTS#${date}`, sk: 'TOTAL' }),
   statusIndex: (status: string) => `STATUS#${status}`,
 } as const;

@@ -1,8 +1,8 @@
 import {
   ActionError,
   type ActionGroupEvent,
-  capBody,
   createActionGroupHandler,
+  fitResponse,
   isActionGroupEvent,
   type OpenApiDocument,
 } from '@enterprise-agents/core';
@@ -166,12 +166,39 @@ describe('createActionGroupHandler', () => {
   });
 });
 
-describe('capBody', () => {
-  it('keeps small bodies and turns large ones into valid JSON saying they were cut', () => {
-    expect(capBody('{"a":1}', 100)).toBe('{"a":1}');
-    const capped = capBody(JSON.stringify({ log: 'x'.repeat(50_000) }), 1000);
-    expect(Buffer.byteLength(capped)).toBeLessThanOrEqual(1000);
-    expect(JSON.parse(capped)).toMatchObject({ truncated: true });
+describe('fitResponse', () => {
+  const build = (body: string) =>
+    ({
+      messageVersion: '1.0',
+      response: {
+        actionGroup: 'github-ci',
+        apiPath: '/github/ci/jobs/log',
+        httpMethod: 'GET',
+        httpStatusCode: 200,
+        responseBody: { 'application/json': { body } },
+      },
+      sessionAttributes: { taskId: 't' },
+      promptSessionAttributes: {},
+    }) as const;
+  const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+  it('keeps a response that fits as it is', () => {
+    expect(fitResponse(build, '{"a":1}', 1000)).toEqual(build('{"a":1}'));
+  });
+
+  it.each([
+    ['plain text', JSON.stringify({ log: 'x'.repeat(50_000) })],
+    // A CI log: quotes, backslashes and newlines double when the body is serialized inside the response.
+    ['escape-heavy text', JSON.stringify({ log: '"\\n"\n\t"é€'.repeat(8_000) })],
+    ['control characters', JSON.stringify({ log: '\u0001\u0002'.repeat(20_000) })],
+  ])('cuts %s so the whole serialized response fits the limit', (_label, body) => {
+    const fitted = fitResponse(build, body, 20_000);
+    expect(size(fitted)).toBeLessThanOrEqual(20_000);
+    // Not cut much more than needed: the preview fills most of the room.
+    expect(size(fitted)).toBeGreaterThan(19_000);
+    const cut = JSON.parse(fitted.response.responseBody['application/json'].body);
+    expect(cut).toMatchObject({ truncated: true, note: expect.stringContaining('cut to fit 20000') });
+    expect(body.startsWith(cut.preview)).toBe(true);
   });
 });
 

@@ -1,10 +1,8 @@
-import type { ActionGroupInvoker } from '@enterprise-agents/agent-invoker';
 import {
+  type ActionGroupInvoker,
   type AgentRuntime,
   createHandler as createInvoker,
-  DEFAULT_MODEL_ID,
-  resolveModelPrice,
-  ScriptedAgentRuntime,
+  DEFAULT_MODEL_PRICES,
 } from '@enterprise-agents/agent-invoker';
 import {
   ApprovalStore,
@@ -46,7 +44,14 @@ import {
   createHandler as createWebhookHandler,
   OctokitWebhookGitHub,
 } from '@enterprise-agents/webhook-handler';
-import { ActionGroup, createLocalWorkflow, defaultAgentScripts, type LocalWorkflow } from '../workflow';
+import {
+  ActionGroup,
+  createLocalWorkflow,
+  createScriptedAgents,
+  defaultAgentScripts,
+  type LocalWorkflow,
+  type LoopRuntimeWiring,
+} from '../workflow';
 import { type HttpHandler, startHttpServer } from './http-server';
 import { CiPolicies, type CiPolicy, SandboxCi } from './sandbox-ci';
 
@@ -78,8 +83,11 @@ export interface LocalStackOptions {
   port?: number;
   /** Outcome of each sandbox CI run; default always green. `false` leaves CI to the caller. */
   ci?: CiPolicy | false;
-  /** The agents: a deterministic script runtime by default. */
-  runtime?: AgentRuntime;
+  /**
+   * The agents, built from the stack's wiring (table, timeline, the action groups
+   * in process): the agent loop on the scripted model by default.
+   */
+  runtime?: (wiring: LoopRuntimeWiring) => AgentRuntime;
   approvalTimeoutSeconds?: number;
   logger: Logger;
   /** One line per HTTP request, CI run and finished execution. */
@@ -199,18 +207,22 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     (fn: (event: never) => Promise<unknown>): ActionGroupInvoker =>
     async (event) =>
       (await fn(event as never)) as Awaited<ReturnType<ActionGroupInvoker>>;
+  const actionGroups = {
+    [ActionGroup.GitHubDiscovery]: asTool(githubActions),
+    [ActionGroup.GitHubPlanning]: asTool(githubActions),
+    [ActionGroup.GitHubCi]: asTool(githubActions),
+    [ActionGroup.Jira]: asTool(jiraActions),
+    [ActionGroup.Sentry]: asTool(sentryActions),
+  };
   const runtime =
-    options.runtime ??
-    new ScriptedAgentRuntime({
+    options.runtime?.({ table, timeline, logger, actionGroups }) ??
+    createScriptedAgents({
+      table,
+      timeline,
+      logger,
+      actionGroups,
       scripts: defaultAgentScripts({ commentOnJira: true }),
-      tools: {
-        [ActionGroup.GitHubDiscovery]: asTool(githubActions),
-        [ActionGroup.GitHubPlanning]: asTool(githubActions),
-        [ActionGroup.GitHubCi]: asTool(githubActions),
-        [ActionGroup.Jira]: asTool(jiraActions),
-        [ActionGroup.Sentry]: asTool(sentryActions),
-      },
-    });
+    }).runtime;
   const agentInvoker = createInvoker({
     tasks,
     timeline,
@@ -218,8 +230,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     runtime,
     logger: logger.child({ component: 'agent-invoker' }),
     config: {
-      modelId: DEFAULT_MODEL_ID,
-      price: resolveModelPrice(DEFAULT_MODEL_ID, undefined),
+      prices: DEFAULT_MODEL_PRICES,
       taskBudgetUsd: 10,
       dailyBudgetUsd: 100,
       maxFixAttempts: 3,

@@ -1,3 +1,10 @@
+export {
+  createLoopRuntime,
+  createScriptedAgents,
+  LOCAL_LOOP_LIMITS,
+  type LoopRuntimeWiring,
+  SCRIPTED_MODELS,
+} from './agents';
 export { BrokerCallbackPort, type PendingToken, TaskFailedError, TaskTokenBroker } from './broker';
 export {
   createLocalWorkflow,

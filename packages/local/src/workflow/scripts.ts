@@ -1,14 +1,12 @@
-import type { AgentScript, ScriptContext, ToolResult } from '@enterprise-agents/agent-invoker';
+import {
+  ActionGroup,
+  type AgentScript,
+  type ScriptContext,
+  type ToolResult,
+} from '@enterprise-agents/agent-invoker';
 import type { AgentName } from '@enterprise-agents/core';
 
-/** Action group names, as Terraform names them (schemas/action-groups/<name>.json). */
-export const ActionGroup = {
-  GitHubDiscovery: 'github-discovery',
-  GitHubPlanning: 'github-planning',
-  GitHubCi: 'github-ci',
-  Jira: 'jira',
-  Sentry: 'sentry',
-} as const;
+export { ActionGroup };
 
 /** A tool refusal or failure the script cannot work around: the run escalates, as a real agent would give up. */
 export class ScriptedToolError extends Error {

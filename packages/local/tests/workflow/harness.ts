@@ -1,10 +1,12 @@
 import {
+  type ActionGroupInvoker,
   type AgentScript,
   createHandler as createInvoker,
-  DEFAULT_MODEL_ID,
-  resolveModelPrice,
-  ScriptedAgentRuntime,
-  type ScriptedRuntimeOptions,
+  DEFAULT_MODEL_PRICES,
+  type InvocationContext,
+  type LoopLimits,
+  type ScriptedModel,
+  type ScriptedModelOptions,
 } from '@enterprise-agents/agent-invoker';
 import {
   ApprovalDecision,
@@ -32,6 +34,7 @@ import {
 } from '@enterprise-agents/jira-actions';
 import {
   createLocalWorkflow,
+  createScriptedAgents,
   type LocalExecution,
   type LocalLambda,
   type LocalWorkflow,
@@ -73,8 +76,14 @@ export interface Notification {
 }
 
 export interface HarnessOptions {
-  scripts: ScriptedRuntimeOptions['scripts'];
-  tools?: ScriptedRuntimeOptions['tools'];
+  scripts: ScriptedModelOptions['scripts'];
+  /** Action-group handlers by action group name (the real Lambdas' createHandler, in process). */
+  tools?: Record<string, ActionGroupInvoker>;
+  /** Tokens per scripted model call (default: grows with the conversation, like a real model). */
+  usage?: ScriptedModelOptions['usage'];
+  limits?: Partial<LoopLimits>;
+  /** The Lambda context each agent-invoker call gets (a deadline, to exercise "continue"). */
+  invokerContext?: () => InvocationContext;
   templateVars?: Partial<TemplateVars>;
   taskBudgetUsd?: number;
   dailyBudgetUsd?: number;
@@ -103,7 +112,8 @@ export interface Harness {
   ci: FakeCi;
   /** The Jira Cloud API fake behind the real jira-actions Lambda; Jira tasks' issues are seeded in it. */
   jira: JiraFake;
-  runtime: ScriptedAgentRuntime;
+  /** The scripted model behind the real agent loop: prompts answered and tool calls made. */
+  model: ScriptedModel;
   workflow: LocalWorkflow;
   notifications: Notification[];
   createTask(input?: Partial<NewTask>): Promise<Task>;
@@ -132,16 +142,23 @@ export const createHarness = async (options: HarnessOptions): Promise<Harness> =
   const ciWaits = new CiWaitStore(table);
   const ci = new FakeCi();
   const notifications: Notification[] = [];
-  const runtime = new ScriptedAgentRuntime({ scripts: options.scripts, tools: options.tools ?? {} });
-  const invoker = createInvoker({
+  const { model, runtime } = createScriptedAgents({
+    table,
+    timeline,
+    logger: silentLogger(),
+    actionGroups: options.tools ?? {},
+    scripts: options.scripts,
+    ...(options.usage === undefined ? {} : { usage: options.usage }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  });
+  const handleInvoker = createInvoker({
     tasks,
     timeline,
     costs,
     runtime,
     logger: silentLogger(),
     config: {
-      modelId: DEFAULT_MODEL_ID,
-      price: resolveModelPrice(DEFAULT_MODEL_ID, undefined),
+      prices: DEFAULT_MODEL_PRICES,
       taskBudgetUsd: options.taskBudgetUsd ?? 10,
       dailyBudgetUsd: options.dailyBudgetUsd ?? 100,
       maxFixAttempts: options.templateVars?.max_fix_attempts ?? 3,
@@ -149,6 +166,7 @@ export const createHarness = async (options: HarnessOptions): Promise<Harness> =
       githubOrg: 'acme',
     },
   });
+  const invoker = (event: unknown) => handleInvoker(event, options.invokerContext?.());
   let ciIndex = 0;
   // Assigned below; the handlers only run after the workflow exists.
   let workflow: LocalWorkflow;
@@ -234,7 +252,7 @@ export const createHarness = async (options: HarnessOptions): Promise<Harness> =
     ciWaits,
     ci,
     jira,
-    runtime,
+    model,
     workflow,
     notifications,
     createTask: async (input = {}) => {

@@ -25,7 +25,7 @@ const actions = (record: ExecutionRecord): string[] =>
   record.calls.map((c) =>
     c.action === 'notify' ? `notify:${(c.payload as { kind: string }).kind}` : `${c.action}`,
   );
-const agentsInvoked = (h: Harness): string[] => h.runtime.invocations.map((i) => i.agent);
+const agentsInvoked = (h: Harness): string[] => h.model.invocations.map((i) => i.agent);
 /** The final-comment calls the state machine made to jira-actions, as `kind` list. */
 const jiraComments = (record: ExecutionRecord): string[] =>
   record.calls.filter((c) => c.action === 'commentOnIssue').map((c) => (c.payload as { kind: string }).kind);
@@ -68,7 +68,13 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
         executionArn: execution.executionArn,
       });
       expect(final.statusReason).toMatch(/^CI passed/);
-      expect(final.costUsd).toBeCloseTo(3 * 0.00585, 6);
+      // One model call per agent (plain scripts call no tool), each priced and recorded.
+      const spent = await h.costs.forTask(task.taskId);
+      expect(spent).toHaveLength(3);
+      expect(final.costUsd).toBeCloseTo(
+        spent.reduce((sum, e) => sum + e.usd, 0),
+        6,
+      );
       expect(agentsInvoked(h)).toEqual(['discovery', 'planning', 'execution']);
       expect(actions(record)).toEqual([
         'claimTask',
@@ -131,10 +137,10 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
         summary: 'Add a token bucket to /login',
       });
       expect(request.taskToken).toMatch(/:RequestApproval:/);
-      // Sessions carry the task id for the action groups.
-      expect(h.runtime.invocations[0]?.sessionAttributes).toMatchObject({
-        taskId: task.taskId,
+      // One conversation per agent per run.
+      expect(h.model.invocations[0]).toMatchObject({
         agent: 'discovery',
+        sessionId: `${task.taskId}-r1-discovery`,
       });
       const costs = await h.costs.forTask(task.taskId);
       expect(costs.map((c) => c.agent).sort()).toEqual(['discovery', 'execution', 'planning']);
@@ -185,7 +191,7 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
       ]);
       expect(jiraComments(record)).toEqual([]);
       expect(h.jira.requests).toEqual([]);
-      const [discovery, planning] = h.runtime.invocations;
+      const [discovery, planning] = h.model.invocations;
       for (const invocation of [discovery, planning]) {
         expect(invocation?.prompt).toContain('at loadUser (src/session.ts:42)');
         expect(invocation?.prompt).toContain('> return user.id;');
@@ -282,8 +288,8 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
           maxAttempts: 3,
         });
         // The CI/CD agent saw the failure it had to fix.
-        expect(h.runtime.invocations[3]?.prompt).toContain('This is fix attempt 1 of 3');
-        expect(h.runtime.invocations[3]?.prompt).toContain('CI failed on aaaaaaa');
+        expect(h.model.invocations[3]?.prompt).toContain('This is fix attempt 1 of 3');
+        expect(h.model.invocations[3]?.prompt).toContain('CI failed on aaaaaaa');
         const types = await eventTypes(h, task.taskId);
         expect(types.filter((t) => t.startsWith('ci.'))).toEqual(['ci.failed', 'ci.passed']);
         expect(types).toContain('step.fixing');
@@ -325,11 +331,10 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
   });
 
   it('budget exceeded mid-run: a looping agent is stopped and the task escalates', async () => {
+    // Reads the same file forever: every model call is paid for until the budget stops it.
     const looping: AgentScript = async (ctx) => {
-      for (;;) {
-        ctx.turn();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      for (;;)
+        await ctx.tool('github-discovery', 'GET', '/github/repos/file', { repo: 'acme/app', path: 'x' });
     };
     await withHarness(
       { scripts: { ...plainScripts, execution: looping }, taskBudgetUsd: 0.02 },
@@ -346,12 +351,13 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
         );
         const final = await h.tasks.require(task.taskId);
         expect(final.status).toBe(TaskStatus.Escalated);
-        expect(final.statusReason).toMatch(
-          /^Budget exceeded: execution agent stopped after spending the remaining budget/,
-        );
-        // Spend stops within one model turn of the budget.
+        expect(final.statusReason).toMatch(/^Budget exceeded: task budget of 0.02 USD reached/);
+        // Spend stops within one model call of the budget, and every call is on record.
+        const entries = await h.costs.forTask(task.taskId);
+        const largest = Math.max(...entries.map((e) => e.usd));
         expect(final.costUsd).toBeGreaterThanOrEqual(0.02);
-        expect(final.costUsd).toBeLessThan(0.02 + 0.00585 + 1e-9);
+        expect(final.costUsd).toBeLessThan(0.02 + largest + 1e-9);
+        expect(entries.reduce((sum, e) => sum + e.usd, 0)).toBeCloseTo(final.costUsd, 6);
         expect(h.notifications.at(-1)).toMatchObject({ kind: 'budget_exceeded' });
         expect(record.calls.some((c) => c.action === 'registerCiWait')).toBe(false);
       },
@@ -390,9 +396,7 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
       expect(record.status).toBe('FAILED');
       expect(record.error).toBe('TaskEscalated');
       expect(agentsInvoked(h)).toEqual(['discovery', 'planning', 'planning']);
-      expect(h.runtime.invocations[2]?.prompt).toMatch(
-        /^Your previous reply did not end with a valid result/,
-      );
+      expect(h.model.invocations[2]?.prompt).toMatch(/^Your previous reply did not end with a valid result/);
       const final = await h.tasks.require(task.taskId);
       expect(final.status).toBe(TaskStatus.Escalated);
       expect(final.statusReason).toMatch(
@@ -489,7 +493,7 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
           headSha: shaOf(500),
           prNumber: 7,
         });
-        const prompt = h.runtime.invocations.at(-1)?.prompt ?? '';
+        const prompt = h.model.invocations.at(-1)?.prompt ?? '';
         expect(prompt).toContain('Revise the existing pull request');
         expect(prompt).toContain('Please rename Limiter to LoginRateLimiter');
         expect(prompt).not.toContain('ignore all rules');
@@ -526,7 +530,7 @@ describe('orchestrator.asl.json on aws-local-stepfunctions', () => {
         expect.arrayContaining(['StartCommandFix', 'FixFromCommand', 'WaitForCI', 'NotifyFixed']),
       );
       expect(agentsInvoked(h)).toEqual(['cicd']);
-      expect(h.runtime.invocations[0]?.prompt).toContain('The linter fails on main.ts');
+      expect(h.model.invocations[0]?.prompt).toContain('The linter fails on main.ts');
       expect(await h.tasks.require(created.taskId)).toMatchObject({
         status: TaskStatus.Completed,
         attempts: 1,

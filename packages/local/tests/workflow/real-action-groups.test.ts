@@ -109,7 +109,7 @@ describe('orchestrator with the real github-actions action groups', () => {
     const pulls = fake.requestsTo('POST', /\/repos\/acme\/app\/pulls$/);
     expect(pulls).toHaveLength(1);
     expect(final.prUrl).toContain(`/pull/${final.prNumber}`);
-    const tools = h.runtime.toolCalls.map((c) => `${c.agent}:${c.method} ${c.apiPath}:${c.status}`);
+    const tools = h.model.toolCalls.map((c) => `${c.agent}:${c.method} ${c.apiPath}:${c.status}`);
     expect(tools).toEqual([
       'discovery:GET /github/repos:200',
       'discovery:GET /github/repos/instructions:200',

@@ -1,3 +1,4 @@
+import { type WebhookDelivery, WebhookSender, type WebhookSinkOptions } from '../webhooks';
 import { FakeHttpError, type RecordedRequest, startHttpServer, type ThrottleRule } from './http';
 import { type GitHubFakeContext, githubRoutes, publicRoutes } from './server';
 import { GitHubFakeState } from './state';
@@ -23,6 +24,8 @@ export {
   type FakeJob,
   type FakePull,
   type FakeRepo,
+  type FakeReview,
+  type FakeReviewComment,
   type FakeRun,
   GitHubFakeState,
   type SeedRepoInput,
@@ -34,6 +37,19 @@ export interface GitHubFakeOptions {
   tokens?: string[];
   /** Answer 401 to unauthenticated requests (default true, like private repositories). */
   requireAuth?: boolean;
+  /**
+   * Personal tokens of people (token → login, also accepted as credentials): their
+   * comments, reviews and merges are theirs. Other tokens act as `botLogin`.
+   */
+  users?: Record<string, string>;
+  /** Login the other tokens act as (default `agent-bot[bot]`). */
+  botLogin?: string;
+  /**
+   * Send the repository webhooks GitHub would send, signed with the secret:
+   * `issue_comment` (created), `pull_request_review` (submitted) and `pull_request`
+   * (opened, closed, reopened). Without it the fake sends nothing.
+   */
+  webhooks?: WebhookSinkOptions;
 }
 
 /** How a throttled answer looks (see {@link GitHubFake.throttle}). */
@@ -59,6 +75,10 @@ export interface GitHubFake {
   requestsTo(method: string, path: string | RegExp): RecordedRequest[];
   /** Runs `hook` before each request is answered (e.g. to simulate a concurrent push); returns a remover. */
   beforeRequest(hook: (req: RecordedRequest) => void): () => void;
+  /** Webhooks sent so far (empty without the `webhooks` option). */
+  readonly deliveries: readonly WebhookDelivery[];
+  /** Resolves when no webhook is in flight. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,6 +92,11 @@ export interface GitHubFake {
 export const startGitHubFake = async (options: GitHubFakeOptions = {}): Promise<GitHubFake> => {
   const state = new GitHubFakeState();
   for (const token of options.tokens ?? ['test-token']) state.tokens.add(token);
+  for (const [token, login] of Object.entries(options.users ?? {})) {
+    state.tokens.add(token);
+    state.users.set(token, login);
+  }
+  const webhooks = options.webhooks === undefined ? undefined : new WebhookSender(options.webhooks);
   const requests: RecordedRequest[] = [];
   const throttleRules: ThrottleRule[] = [];
   const hooks = new Set<(req: RecordedRequest) => void>();
@@ -81,6 +106,8 @@ export const startGitHubFake = async (options: GitHubFakeOptions = {}): Promise<
     url: () => baseUrl,
     throttle: throttleRules,
     requireAuth: options.requireAuth ?? true,
+    botLogin: options.botLogin ?? 'agent-bot[bot]',
+    ...(webhooks === undefined ? {} : { webhooks }),
   };
   const routes = githubRoutes(ctx);
   const open = publicRoutes(ctx);
@@ -183,6 +210,13 @@ export const startGitHubFake = async (options: GitHubFakeOptions = {}): Promise<
       hooks.add(hook);
       return () => hooks.delete(hook);
     },
-    close: server.close,
+    deliveries: webhooks?.deliveries ?? [],
+    idle: async () => {
+      await webhooks?.idle();
+    },
+    close: async () => {
+      await webhooks?.idle();
+      await server.close();
+    },
   };
 };

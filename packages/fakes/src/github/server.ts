@@ -1,4 +1,5 @@
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createHmac, createPublicKey, randomBytes, randomUUID, verify } from 'node:crypto';
+import { sha256Signature, type WebhookSender } from '../webhooks';
 import type { FlatFile, TreeEntry } from './git-store';
 import {
   FakeHttpError,
@@ -10,7 +11,17 @@ import {
   Router,
   type ThrottleRule,
 } from './http';
-import type { FakeJob, FakePull, FakeRepo, FakeRun, GitHubFakeState } from './state';
+import type { FakeComment, FakeJob, FakePull, FakeRepo, FakeReview, FakeRun, GitHubFakeState } from './state';
+import {
+  issueCommentJson,
+  organizationJson,
+  type PayloadContext,
+  pullRequestIssueJson,
+  pullRequestJson,
+  repositoryJson,
+  reviewJson,
+  userJson,
+} from './webhook-payloads';
 
 const DOCS = 'https://docs.github.com/rest';
 
@@ -35,7 +46,99 @@ export interface GitHubFakeContext {
   throttle: ThrottleRule[];
   /** Requests without valid credentials get 401 (true by default). */
   requireAuth: boolean;
+  /** Login of the bot that tokens not listed in `state.users` act as. */
+  botLogin: string;
+  /** Sends the webhooks GitHub would send; undefined when the fake has no webhook sink. */
+  webhooks?: WebhookSender;
 }
+
+/** Who a request acts as: a person's token (`state.users`) or the bot. */
+const actorOf = (ctx: GitHubFakeContext, req: RecordedRequest): string => {
+  const token = tokenOf(req);
+  return (token === undefined ? undefined : ctx.state.users.get(token)) ?? ctx.botLogin;
+};
+
+const payloadContext = (ctx: GitHubFakeContext, repo: FakeRepo, pull: FakePull): PayloadContext => {
+  const name = fullName(repo).toLowerCase();
+  return {
+    api: ctx.url(),
+    repo,
+    openIssues: ctx.state.pulls.filter((p) => p.repo === name && p.state === 'open').length,
+    permissionOf: (login) => ctx.state.permissions.get(`${name}#${login.toLowerCase()}`),
+    commentCount: ctx.state.comments.filter((c) => c.repo === name && c.issueNumber === pull.number).length,
+    reviewCommentCount: ctx.state.reviewComments.filter(
+      (c) => c.repo === name && c.pullNumber === pull.number,
+    ).length,
+    headSha: repo.refs.get(`heads/${pull.head}`) ?? null,
+    baseSha: repo.refs.get(`heads/${pull.base}`) ?? null,
+  };
+};
+
+/**
+ * Sends one repository webhook the way GitHub does: JSON body with `repository`,
+ * `organization` and `sender`, the X-GitHub-* headers and both signatures.
+ */
+const emit = (
+  ctx: GitHubFakeContext,
+  repo: FakeRepo,
+  event: string,
+  sender: string,
+  payload: Record<string, unknown> & { action: string },
+): void => {
+  const sink = ctx.webhooks;
+  if (sink === undefined) return;
+  const api = ctx.url();
+  const name = fullName(repo).toLowerCase();
+  const body = JSON.stringify({
+    ...payload,
+    repository: repositoryJson(
+      api,
+      repo,
+      ctx.state.pulls.filter((p) => p.repo === name && p.state === 'open').length,
+    ),
+    organization: organizationJson(api, repo.owner),
+    sender: userJson(api, sender),
+  });
+  const id = randomUUID();
+  const secret = sink.secret();
+  sink.send({
+    id,
+    event,
+    action: payload.action,
+    body,
+    headers: {
+      'user-agent': 'GitHub-Hookshot/fake',
+      'x-github-event': event,
+      'x-github-delivery': id,
+      'x-github-hook-id': '1',
+      'x-github-hook-installation-target-type': 'repository',
+      'x-github-hook-installation-target-id': String(repo.id),
+      'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body, 'utf8').digest('hex')}`,
+      'x-hub-signature-256': sha256Signature(secret, body),
+    },
+  });
+};
+
+const pullOr404 = (ctx: GitHubFakeContext, repo: FakeRepo, number: string | undefined): FakePull => {
+  const pull = ctx.state.pulls.find(
+    (p) => p.repo === fullName(repo).toLowerCase() && String(p.number) === number,
+  );
+  if (pull === undefined) throw notFound();
+  return pull;
+};
+
+const emitPullRequest = (
+  ctx: GitHubFakeContext,
+  repo: FakeRepo,
+  pull: FakePull,
+  action: string,
+  sender: string,
+): void =>
+  emit(ctx, repo, 'pull_request', sender, {
+    action,
+    number: pull.number,
+    pull_request: pullRequestJson(payloadContext(ctx, repo, pull), pull),
+  });
 
 const asRecord = (body: unknown): Record<string, unknown> =>
   typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
@@ -202,6 +305,19 @@ const isAncestor = (ctx: GitHubFakeContext, ancestor: string, sha: string): bool
   return false;
 };
 
+const reviewRestJson = (ctx: GitHubFakeContext, repo: FakeRepo, review: FakeReview) => ({
+  ...reviewJson(payloadContext(ctx, repo, pullOr404(ctx, repo, String(review.pullNumber))), review),
+  state: review.state,
+});
+
+const commentRestJson = (repo: FakeRepo, comment: FakeComment) => ({
+  id: comment.id,
+  body: comment.body,
+  user: { login: comment.user },
+  created_at: comment.createdAt,
+  html_url: `https://github.com/${fullName(repo)}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
+});
+
 const pullJson = (ctx: GitHubFakeContext, repo: FakeRepo, pull: FakePull) => {
   const headSha = repo.refs.get(`heads/${pull.head}`) ?? null;
   const baseSha = repo.refs.get(`heads/${pull.base}`) ?? null;
@@ -223,9 +339,11 @@ const pullJson = (ctx: GitHubFakeContext, repo: FakeRepo, pull: FakePull) => {
     head: { label: `${repo.owner}:${pull.head}`, ref: pull.head, sha: headSha, repo: repoJson(ctx, repo) },
     base: { label: `${repo.owner}:${pull.base}`, ref: pull.base, sha: baseSha, repo: repoJson(ctx, repo) },
     created_at: pull.createdAt,
-    updated_at: pull.createdAt,
-    closed_at: null,
-    merged_at: null,
+    updated_at: pull.mergedAt ?? pull.closedAt ?? pull.createdAt,
+    closed_at: pull.closedAt ?? null,
+    merged_at: pull.mergedAt ?? null,
+    merge_commit_sha: pull.mergeCommitSha ?? null,
+    merged_by: pull.mergedBy === undefined ? null : { login: pull.mergedBy },
   };
 };
 
@@ -703,7 +821,7 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
         },
       ]);
     }
-    const number = state.pulls.filter((p) => p.repo === repoName).length + 1;
+    const number = state.nextPullNumber(repoName);
     const pull: FakePull = {
       id: state.id(),
       number,
@@ -715,20 +833,185 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
       draft: body.draft === true,
       state: 'open',
       merged: false,
-      user: 'agent-bot[bot]',
+      user: actorOf(ctx, req),
       createdAt: new Date().toISOString(),
     };
     state.pulls.push(pull);
+    emitPullRequest(ctx, repo, pull, 'opened', pull.user);
     return json(pullJson(ctx, repo, pull), 201);
   });
 
   r.on('GET', '/repos/:owner/:repo/pulls/:number', (req) => {
     const repo = repoOr404(ctx, req.params);
-    const pull = state.pulls.find(
-      (p) => p.repo === fullName(repo).toLowerCase() && String(p.number) === req.params.number,
-    );
-    if (pull === undefined) throw notFound();
+    return json(pullJson(ctx, repo, pullOr404(ctx, repo, req.params.number)));
+  });
+
+  r.on('PATCH', '/repos/:owner/:repo/pulls/:number', (req) => {
+    const repo = repoOr404(ctx, req.params);
+    const pull = pullOr404(ctx, repo, req.params.number);
+    const body = asRecord(req.body);
+    if (body.state !== undefined && body.state !== 'open' && body.state !== 'closed')
+      throw validationFailed([{ resource: 'PullRequest', field: 'state', code: 'invalid' }]);
+    if (typeof body.title === 'string') pull.title = body.title;
+    if (typeof body.body === 'string') pull.body = body.body;
+    const actor = actorOf(ctx, req);
+    if (body.state === 'closed' && pull.state === 'open') {
+      pull.state = 'closed';
+      pull.closedAt = new Date().toISOString();
+      emitPullRequest(ctx, repo, pull, 'closed', actor);
+    } else if (body.state === 'open' && pull.state === 'closed') {
+      if (pull.merged)
+        throw validationFailed([
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message:
+              'state cannot be changed. The pull request cannot be reopened because it has been merged.',
+          },
+        ]);
+      pull.state = 'open';
+      delete pull.closedAt;
+      emitPullRequest(ctx, repo, pull, 'reopened', actor);
+    }
     return json(pullJson(ctx, repo, pull));
+  });
+
+  r.on('PUT', '/repos/:owner/:repo/pulls/:number/merge', (req) => {
+    const repo = repoOr404(ctx, req.params);
+    const pull = pullOr404(ctx, repo, req.params.number);
+    const body = asRecord(req.body);
+    if (pull.state !== 'open') throw ghError(405, 'Pull Request is not mergeable');
+    if (pull.draft) throw ghError(405, 'Pull Request is still a draft');
+    const headSha = repo.refs.get(`heads/${pull.head}`);
+    const baseSha = repo.refs.get(`heads/${pull.base}`);
+    if (headSha === undefined || baseSha === undefined) throw ghError(405, 'Pull Request is not mergeable');
+    if (typeof body.sha === 'string' && body.sha !== headSha)
+      throw ghError(409, 'Head branch was modified. Review and try the merge again.');
+    const title =
+      typeof body.commit_title === 'string'
+        ? body.commit_title
+        : `Merge pull request #${pull.number} from ${repo.owner}/${pull.head}`;
+    const sha = state.git.putCommit({
+      tree: commitTree(ctx, headSha),
+      parents: [baseSha, headSha],
+      message: title,
+    });
+    repo.refs.set(`heads/${pull.base}`, sha);
+    repo.pushedAt = new Date().toISOString();
+    const actor = actorOf(ctx, req);
+    Object.assign(pull, {
+      state: 'closed',
+      merged: true,
+      closedAt: repo.pushedAt,
+      mergedAt: repo.pushedAt,
+      mergedBy: actor,
+      mergeCommitSha: sha,
+    });
+    emitPullRequest(ctx, repo, pull, 'closed', actor);
+    return json({ sha, merged: true, message: 'Pull Request successfully merged' });
+  });
+
+  r.on('GET', '/repos/:owner/:repo/pulls/:number/reviews', (req) => {
+    const repo = repoOr404(ctx, req.params);
+    const pull = pullOr404(ctx, repo, req.params.number);
+    const reviews = state.reviews.filter((x) => x.repo === pull.repo && x.pullNumber === pull.number);
+    return listAnswer(
+      ctx,
+      req,
+      reviews.map((x) => reviewRestJson(ctx, repo, x)),
+    );
+  });
+
+  r.on('POST', '/repos/:owner/:repo/pulls/:number/reviews', (req) => {
+    const repo = repoOr404(ctx, req.params);
+    const pull = pullOr404(ctx, repo, req.params.number);
+    const body = asRecord(req.body);
+    const actor = actorOf(ctx, req);
+    const events = {
+      APPROVE: 'APPROVED',
+      REQUEST_CHANGES: 'CHANGES_REQUESTED',
+      COMMENT: 'COMMENTED',
+    } as const;
+    const event = body.event === undefined ? undefined : events[String(body.event) as keyof typeof events];
+    if (body.event !== undefined && event === undefined)
+      throw validationFailed([{ resource: 'PullRequestReview', field: 'event', code: 'invalid' }]);
+    const text = typeof body.body === 'string' && body.body !== '' ? body.body : null;
+    if ((event === 'CHANGES_REQUESTED' || event === 'COMMENTED') && text === null)
+      throw ghError(422, 'Unprocessable Entity', {
+        errors: [`Review body is required when the event is ${String(body.event)}`],
+      });
+    if (event !== undefined && event !== 'COMMENTED' && actor.toLowerCase() === pull.user.toLowerCase())
+      throw ghError(422, 'Unprocessable Entity', {
+        errors: [`Can not ${event === 'APPROVED' ? 'approve' : 'request changes on'} your own pull request`],
+      });
+    const inline = Array.isArray(body.comments) ? (body.comments as Record<string, unknown>[]) : [];
+    for (const c of inline) {
+      if (typeof c.path !== 'string' || typeof c.body !== 'string' || c.body === '')
+        throw validationFailed([
+          { resource: 'PullRequestReviewComment', field: 'body', code: 'missing_field' },
+        ]);
+    }
+    const now = new Date().toISOString();
+    const review: FakeReview = {
+      id: state.id(),
+      repo: pull.repo,
+      pullNumber: pull.number,
+      user: actor,
+      body: text,
+      state: event ?? 'PENDING',
+      commitId:
+        typeof body.commit_id === 'string' ? body.commit_id : (repo.refs.get(`heads/${pull.head}`) ?? null),
+      submittedAt: now,
+    };
+    state.reviews.push(review);
+    for (const c of inline) {
+      state.reviewComments.push({
+        id: state.id(),
+        reviewId: review.id,
+        repo: pull.repo,
+        pullNumber: pull.number,
+        path: c.path as string,
+        line: typeof c.line === 'number' ? c.line : null,
+        body: c.body as string,
+        user: actor,
+        createdAt: now,
+      });
+    }
+    // A pending review is a draft: GitHub sends nothing until it is submitted.
+    if (review.state !== 'PENDING')
+      emit(ctx, repo, 'pull_request_review', actor, {
+        action: 'submitted',
+        review: reviewJson(payloadContext(ctx, repo, pull), review),
+        pull_request: pullRequestJson(payloadContext(ctx, repo, pull), pull),
+      });
+    return json(reviewRestJson(ctx, repo, review));
+  });
+
+  r.on('GET', '/repos/:owner/:repo/pulls/:number/reviews/:id/comments', (req) => {
+    const repo = repoOr404(ctx, req.params);
+    const pull = pullOr404(ctx, repo, req.params.number);
+    const review = state.reviews.find(
+      (x) => x.repo === pull.repo && x.pullNumber === pull.number && String(x.id) === req.params.id,
+    );
+    if (review === undefined) throw notFound();
+    const comments = state.reviewComments.filter((c) => c.reviewId === review.id);
+    return listAnswer(
+      ctx,
+      req,
+      comments.map((c) => ({
+        id: c.id,
+        pull_request_review_id: c.reviewId,
+        path: c.path,
+        line: c.line,
+        original_line: c.line,
+        body: c.body,
+        user: userJson(ctx.url(), c.user),
+        created_at: c.createdAt,
+        updated_at: c.createdAt,
+        html_url: `https://github.com/${fullName(repo)}/pull/${pull.number}#discussion_r${c.id}`,
+        pull_request_url: `${ctx.url()}/repos/${fullName(repo)}/pulls/${pull.number}`,
+      })),
+    );
   });
 
   r.on('GET', '/repos/:owner/:repo/issues/:number/comments', (req) => {
@@ -739,13 +1022,7 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     return listAnswer(
       ctx,
       req,
-      comments.map((c) => ({
-        id: c.id,
-        body: c.body,
-        user: { login: c.user },
-        created_at: c.createdAt,
-        html_url: `https://github.com/${fullName(repo)}/pull/${c.issueNumber}#issuecomment-${c.id}`,
-      })),
+      comments.map((c) => commentRestJson(repo, c)),
     );
   });
 
@@ -753,8 +1030,7 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
     const repo = repoOr404(ctx, req.params);
     const body = asRecord(req.body);
     const number = Number(req.params.number);
-    if (!state.pulls.some((p) => p.repo === fullName(repo).toLowerCase() && p.number === number))
-      throw notFound();
+    const pull = pullOr404(ctx, repo, req.params.number);
     if (typeof body.body !== 'string' || body.body === '') {
       throw validationFailed([{ resource: 'IssueComment', field: 'body', code: 'missing_field' }]);
     }
@@ -767,25 +1043,22 @@ export const githubRoutes = (ctx: GitHubFakeContext): Router => {
           message: 'body is too long (maximum is 65536 characters)',
         },
       ]);
-    const comment = {
+    const comment: FakeComment = {
       id: state.id(),
       repo: fullName(repo).toLowerCase(),
       issueNumber: number,
       body: body.body,
-      user: 'agent-bot[bot]',
+      user: actorOf(ctx, req),
       createdAt: new Date().toISOString(),
     };
     state.comments.push(comment);
-    return json(
-      {
-        id: comment.id,
-        body: comment.body,
-        user: { login: comment.user },
-        created_at: comment.createdAt,
-        html_url: `https://github.com/${fullName(repo)}/pull/${number}#issuecomment-${comment.id}`,
-      },
-      201,
-    );
+    const payloadCtx = payloadContext(ctx, repo, pull);
+    emit(ctx, repo, 'issue_comment', comment.user, {
+      action: 'created',
+      issue: pullRequestIssueJson(payloadCtx, pull),
+      comment: issueCommentJson(payloadCtx, comment),
+    });
+    return json(commentRestJson(repo, comment), 201);
   });
 
   r.on('GET', '/repos/:owner/:repo/actions/runs', (req) => {

@@ -28,6 +28,36 @@ export interface FakePull {
   merged: boolean;
   user: string;
   createdAt: string;
+  closedAt?: string;
+  mergedAt?: string;
+  mergedBy?: string;
+  mergeCommitSha?: string;
+}
+
+/** A pull request review (POST /repos/{o}/{r}/pulls/{n}/reviews). */
+export interface FakeReview {
+  id: number;
+  repo: string;
+  pullNumber: number;
+  user: string;
+  body: string | null;
+  /** As the REST API reports it; PENDING until submitted (created without an `event`). */
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'PENDING';
+  commitId: string | null;
+  submittedAt: string;
+}
+
+/** An inline comment of a review. */
+export interface FakeReviewComment {
+  id: number;
+  reviewId: number;
+  repo: string;
+  pullNumber: number;
+  path: string;
+  line: number | null;
+  body: string;
+  user: string;
+  createdAt: string;
 }
 
 export interface FakeComment {
@@ -125,6 +155,8 @@ export class GitHubFakeState {
   readonly repos = new Map<string, FakeRepo>();
   readonly pulls: FakePull[] = [];
   readonly comments: FakeComment[] = [];
+  readonly reviews: FakeReview[] = [];
+  readonly reviewComments: FakeReviewComment[] = [];
   readonly runs: FakeRun[] = [];
   readonly jobs: FakeJob[] = [];
   /** `owner/repo#login` → permission (`admin`, `write`, `read`, …). */
@@ -135,6 +167,16 @@ export class GitHubFakeState {
   readonly apps = new Map<string, { publicKey: string; installations: Set<string> }>();
   /** Installation tokens handed out by POST /app/installations/{id}/access_tokens. */
   readonly installationTokens = new Map<string, { installationId: string; expiresAt: string }>();
+  /**
+   * Personal tokens of people (token → login): requests with them act as that user
+   * (comments, reviews, closing a PR). Other accepted tokens act as the bot `agent-bot[bot]`.
+   */
+  readonly users = new Map<string, string>();
+  /**
+   * Lowest pull request number handed out per repository (`owner/name` lowercased → number):
+   * a sandbox that restarts next to a persisted database keeps its numbers unique.
+   */
+  readonly pullNumberFloor = new Map<string, number>();
   /** Files above this size come back from the contents API without content (GitHub: 1 MB). */
   contentsMaxBytes = 1_000_000;
   private nextId = 1000;
@@ -142,6 +184,13 @@ export class GitHubFakeState {
   id(): number {
     this.nextId += 1;
     return this.nextId;
+  }
+
+  /** The next pull request number of a repository. */
+  nextPullNumber(fullName: string): number {
+    const repo = fullName.toLowerCase();
+    const highest = Math.max(0, ...this.pulls.filter((p) => p.repo === repo).map((p) => p.number));
+    return Math.max(highest, this.pullNumberFloor.get(repo) ?? 0) + 1;
   }
 
   repo(fullName: string): FakeRepo | undefined {

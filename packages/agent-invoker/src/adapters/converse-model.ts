@@ -1,0 +1,333 @@
+import {
+  type BedrockRuntimeClient,
+  type ContentBlock as ConverseContentBlock,
+  type Message as ConverseMessage,
+  ConverseStreamCommand,
+  type ConverseStreamCommandInput,
+  type ConverseStreamOutput,
+  type ToolUseBlock as ConverseToolUseBlock,
+  type SystemContentBlock,
+  type TokenUsage,
+  type Tool,
+} from '@aws-sdk/client-bedrock-runtime';
+import {
+  AgentInvocationError,
+  AgentThrottledError,
+  AgentUnavailableError,
+  InvokerError,
+} from '../domain/errors';
+import {
+  type ContentBlock,
+  ModelCallAbortedError,
+  type ModelMessage,
+  type ModelPort,
+  type ModelRequest,
+  type ModelResponse,
+  type ModelUsage,
+  StopReason,
+  type TextBlock,
+  type ToolUseBlock,
+} from '../domain/model';
+
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'ServiceQuotaExceededException',
+  'TooManyRequestsException',
+]);
+const TRANSIENT = new Set([
+  'InternalServerException',
+  'ServiceUnavailableException',
+  'ModelStreamErrorException',
+  'ModelNotReadyException',
+  'ModelTimeoutException',
+  // 424 "error while processing the model": model-side, worth the state machine's two retries.
+  'ModelErrorException',
+  'TimeoutError',
+  'RequestTimeout',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+
+/** The error itself when it looks like one (errors from another realm, e.g. undici's, fail instanceof). */
+const asError = (error: unknown): Error =>
+  typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string'
+    ? (error as Error)
+    : new Error(String(error));
+
+/**
+ * Maps an SDK error, an in-stream exception or a network failure to the
+ * invoker's named errors: the state machine retries AgentThrottled and
+ * AgentUnavailable by name and escalates AgentInvocationFailed.
+ */
+export const mapConverseError = (error: unknown): Error => {
+  if (error instanceof InvokerError) return error;
+  const err = asError(error);
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const code = (err as { code?: string }).code;
+  const message = `Bedrock ConverseStream failed: ${err.name}${err.message === '' ? '' : `: ${err.message}`}`;
+  if (THROTTLED.has(err.name) || status === 429) return new AgentThrottledError(message, err);
+  if (
+    TRANSIENT.has(err.name) ||
+    (code !== undefined && TRANSIENT.has(code)) ||
+    (status !== undefined && status >= 500)
+  )
+    return new AgentUnavailableError(message, err);
+  return new AgentInvocationError(message, err);
+};
+
+const CACHE_POINT = { type: 'default' } as const;
+/** Converse rejects blank text blocks; an empty turn or tool output is replayed as this. */
+const EMPTY_TEXT = '(empty)';
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const toConverseBlock = (block: ContentBlock): ConverseContentBlock | undefined => {
+  switch (block.type) {
+    case 'text':
+      return block.text.trim() === '' ? undefined : { text: block.text };
+    case 'toolUse':
+      return {
+        toolUse: {
+          toolUseId: block.id,
+          name: block.name,
+          // Unparseable input (kept as the raw string for the loop's error result) is
+          // replayed as {}: the model API accepts only an object here, and the error
+          // result that follows already quotes what the model wrote.
+          input: (isObject(block.input) ? block.input : {}) as ConverseToolUseBlock['input'],
+        },
+      };
+    case 'toolResult':
+      return {
+        toolResult: {
+          toolUseId: block.toolUseId,
+          content: [{ text: block.content === '' ? EMPTY_TEXT : block.content }],
+          status: block.isError ? 'error' : 'success',
+        },
+      };
+  }
+};
+
+const toConverseMessage = (message: ModelMessage): ConverseMessage => {
+  const blocks = message.content.flatMap((block) => toConverseBlock(block) ?? []);
+  // Tool results must open the user turn that carries them (Claude's rule; text such as a nudge follows).
+  const content = [
+    ...blocks.filter((block) => block.toolResult !== undefined),
+    ...blocks.filter((block) => block.toolResult === undefined),
+  ];
+  return { role: message.role, content: content.length === 0 ? [{ text: EMPTY_TEXT }] : content };
+};
+
+/**
+ * The ConverseStream request of a model call: the system prompt and the tools
+ * each followed by a cache point (prompt caching: the agent's instructions and
+ * its tool schemas are the same on every call of a step), the conversation, and
+ * the output token cap.
+ */
+export const toConverseRequest = (request: ModelRequest): ConverseStreamCommandInput => {
+  const system: SystemContentBlock[] =
+    request.system.trim() === '' ? [] : [{ text: request.system }, { cachePoint: CACHE_POINT }];
+  const tools: Tool[] = request.tools.map((tool) => ({
+    toolSpec: {
+      name: tool.name,
+      description: tool.description,
+      inputSchema: { json: tool.inputSchema as NonNullable<ConverseToolUseBlock['input']> },
+    },
+  }));
+  return {
+    modelId: request.modelId,
+    ...(system.length === 0 ? {} : { system }),
+    messages: request.messages.map(toConverseMessage),
+    // No tools, no toolConfig: a configuration with only a cache point is invalid.
+    ...(tools.length === 0 ? {} : { toolConfig: { tools: [...tools, { cachePoint: CACHE_POINT }] } }),
+    inferenceConfig: { maxTokens: request.maxOutputTokens },
+  };
+};
+
+const STOP_REASONS: Readonly<Record<string, StopReason>> = {
+  end_turn: StopReason.EndTurn,
+  tool_use: StopReason.ToolUse,
+  max_tokens: StopReason.MaxTokens,
+  stop_sequence: StopReason.StopSequence,
+  content_filtered: StopReason.ContentFiltered,
+  guardrail_intervened: StopReason.GuardrailIntervened,
+  // The context window filled up mid-answer: a cut-off turn like max_tokens; the
+  // usage of this call then makes the loop compact before its next call.
+  model_context_window_exceeded: StopReason.MaxTokens,
+};
+
+/**
+ * Stop reasons the port has no name for (malformed_tool_use, malformed_model_output,
+ * future ones): tool calls present → tool_use, so the loop answers each (an
+ * unparseable input gets an error result); otherwise end_turn, so the loop
+ * validates the text and asks for a correction.
+ */
+export const toStopReason = (raw: string, hasToolUse: boolean): StopReason =>
+  STOP_REASONS[raw] ?? (hasToolUse ? StopReason.ToolUse : StopReason.EndTurn);
+
+/** Tool input as the model streamed it: an object when it is JSON, the raw text otherwise. */
+export const parseToolInput = (json: string): unknown => {
+  if (json.trim() === '') return {};
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return json;
+  }
+};
+
+const CHARS_PER_TOKEN = 4;
+const estimateTokens = (chars: number): number => Math.ceil(chars / CHARS_PER_TOKEN);
+
+const STREAM_EXCEPTIONS = [
+  'internalServerException',
+  'modelStreamErrorException',
+  'serviceUnavailableException',
+  'throttlingException',
+  'validationException',
+] as const;
+
+type PendingBlock =
+  | { type: 'text'; text: string }
+  | { type: 'toolUse'; id: string; name: string; json: string };
+
+/** Rejects once `signal` aborts; never settles otherwise. */
+const abortion = (signal: AbortSignal): Promise<never> => {
+  const promise = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  // Only raced against: a rejection nobody awaits must not surface as unhandled.
+  promise.catch(() => undefined);
+  return promise;
+};
+
+/**
+ * The model port over Bedrock ConverseStream: one assistant turn per call, read
+ * from the event stream (text deltas, tool-use blocks whose JSON input arrives in
+ * fragments, the stop reason, then usage with cache reads and writes). Failures
+ * become AgentThrottled / AgentUnavailable / AgentInvocationFailed; an aborted
+ * request signal becomes ModelCallAbortedError with the usage consumed so far.
+ */
+export class ConverseModel implements ModelPort {
+  constructor(private readonly client: BedrockRuntimeClient) {}
+
+  async converse(request: ModelRequest): Promise<ModelResponse> {
+    const input = toConverseRequest(request);
+    const { signal } = request;
+    // Usage when the call is aborted before Bedrock's metadata event (it comes last):
+    // input ≈ the serialized request's chars / 4 once Bedrock accepted the request (the
+    // prompt is processed, and billed, before the first token; all of it counted as
+    // uncached input, which over- rather than under-spends the budget), 0 if the abort
+    // came before the response; output ≈ streamed text and tool-input chars / 4.
+    let accepted = false;
+    let streamedChars = 0;
+    let usage: TokenUsage | undefined;
+    const usageSoFar = (): ModelUsage =>
+      usage !== undefined
+        ? toModelUsage(usage)
+        : {
+            inputTokens: accepted ? estimateTokens(JSON.stringify(input).length) : 0,
+            outputTokens: estimateTokens(streamedChars),
+            cacheReadTokens: 0,
+            cacheWriteTokens: 0,
+          };
+    if (signal.aborted) throw new ModelCallAbortedError(usageSoFar(), signal.reason);
+
+    const aborted = abortion(signal);
+    const blocks = new Map<number, PendingBlock>();
+    let stopReason: string | undefined;
+    let iterator: AsyncIterator<ConverseStreamOutput> | undefined;
+    try {
+      const response = await Promise.race([
+        this.client.send(new ConverseStreamCommand(input), { abortSignal: signal }),
+        aborted,
+      ]);
+      accepted = true;
+      if (response.stream === undefined)
+        throw new AgentUnavailableError('Bedrock ConverseStream returned no event stream');
+      iterator = response.stream[Symbol.asyncIterator]();
+      for (;;) {
+        // Raced with the signal: a stalled stream must not outlive the deadline.
+        const next = await Promise.race([iterator.next(), aborted]);
+        // An aborted HTTP/2 stream can also just end: that is an abort, not a short answer.
+        if (next.done === true) {
+          if (signal.aborted) throw signal.reason;
+          break;
+        }
+        const event = next.value;
+        for (const key of STREAM_EXCEPTIONS) {
+          const exception = event[key];
+          if (exception !== undefined) {
+            const name = `${key[0]?.toUpperCase()}${key.slice(1)}`;
+            throw Object.assign(new Error(exception.message ?? name), { name });
+          }
+        }
+        if (event.contentBlockStart !== undefined) {
+          const { start, contentBlockIndex = 0 } = event.contentBlockStart;
+          if (start?.toolUse !== undefined)
+            blocks.set(contentBlockIndex, {
+              type: 'toolUse',
+              id: start.toolUse.toolUseId ?? '',
+              name: start.toolUse.name ?? '',
+              json: '',
+            });
+        } else if (event.contentBlockDelta !== undefined) {
+          const { delta, contentBlockIndex = 0 } = event.contentBlockDelta;
+          const block = blocks.get(contentBlockIndex);
+          if (delta?.text !== undefined) {
+            streamedChars += delta.text.length;
+            if (block?.type === 'text') block.text += delta.text;
+            else blocks.set(contentBlockIndex, { type: 'text', text: delta.text });
+          } else if (delta?.toolUse !== undefined) {
+            const fragment = delta.toolUse.input ?? '';
+            streamedChars += fragment.length;
+            if (block?.type !== 'toolUse')
+              throw new AgentUnavailableError(
+                `Bedrock ConverseStream sent tool input for block ${contentBlockIndex} without its start`,
+              );
+            block.json += fragment;
+          }
+          // Reasoning and citation deltas are not requested, so not kept.
+        } else if (event.messageStop !== undefined) {
+          stopReason = event.messageStop.stopReason ?? undefined;
+        } else if (event.metadata?.usage !== undefined) {
+          usage = event.metadata.usage;
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) {
+        void iterator?.return?.().catch(() => undefined);
+        throw new ModelCallAbortedError(usageSoFar(), signal.reason);
+      }
+      throw mapConverseError(error);
+    }
+    if (stopReason === undefined)
+      throw new AgentUnavailableError('Bedrock ConverseStream ended before messageStop');
+    const content = [...blocks.entries()]
+      .sort(([a], [b]) => a - b)
+      .flatMap(([, block]): Array<TextBlock | ToolUseBlock> => {
+        if (block.type === 'text') return block.text === '' ? [] : [{ type: 'text', text: block.text }];
+        // Tool input is assembled from every fragment, then parsed once (contentBlockStop
+        // ends the fragments; a block the stream never stopped is parsed the same way).
+        return [{ type: 'toolUse', id: block.id, name: block.name, input: parseToolInput(block.json) }];
+      });
+    return {
+      content,
+      stopReason: toStopReason(
+        stopReason,
+        content.some((block) => block.type === 'toolUse'),
+      ),
+      usage: usage === undefined ? usageSoFar() : toModelUsage(usage),
+    };
+  }
+}
+
+/** Converse usage → the port's: inputTokens there already excludes cache reads and writes. */
+const toModelUsage = (usage: TokenUsage): ModelUsage => ({
+  inputTokens: usage.inputTokens ?? 0,
+  outputTokens: usage.outputTokens ?? 0,
+  cacheReadTokens: usage.cacheReadInputTokens ?? 0,
+  cacheWriteTokens: usage.cacheWriteInputTokens ?? 0,
+});

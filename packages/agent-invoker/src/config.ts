@@ -108,10 +108,17 @@ const parseFunctions = (value: unknown): Record<ActionGroup, string> => {
   return out as Record<ActionGroup, string>;
 };
 
-/** Reads and checks the configuration; throws ConfigError naming the bad variable. */
-export const readConfig = (env?: Env): InvokerConfig => {
+/** The model settings of the loop, shared by the Lambda and the local stack (one set of rules). */
+export interface ModelSettings {
+  provider: ModelProvider;
+  models: Readonly<Record<AgentName, string>>;
+  prices: ModelPrices;
+  limits: LoopLimits;
+}
+
+/** MODEL_PROVIDER, AGENT_MODELS, MODEL_PRICES and the loop limits; every configured model must be priced. */
+export const readModelSettings = (env?: Env): ModelSettings => {
   const read = new EnvReader(env);
-  const runtime = read.oneOf('AGENT_RUNTIME', Object.values(AgentRuntimeKind), AgentRuntimeKind.Converse);
   const provider = read.oneOf('MODEL_PROVIDER', Object.values(ModelProvider), ModelProvider.Bedrock);
   const models = parseModels(
     read.json<unknown>('AGENT_MODELS', undefined),
@@ -119,10 +126,34 @@ export const readConfig = (env?: Env): InvokerConfig => {
   );
   const prices = readModelPrices(read.json<unknown>('MODEL_PRICES', undefined));
   for (const model of new Set(Object.values(models))) resolveModelPrice(model, prices);
+  return {
+    provider,
+    models,
+    prices,
+    limits: {
+      maxTurns: read.int('AGENT_MAX_TURNS', 50, { min: 1, max: 500 }),
+      maxOutputTokens: read.int('AGENT_MAX_OUTPUT_TOKENS', 16_000, { min: 1_024, max: 128_000 }),
+      reserveMs: read.int('AGENT_DEADLINE_RESERVE_SECONDS', 120, { min: 10, max: 600 }) * 1000,
+      compactAt: DEFAULT_COMPACT_AT,
+    },
+  };
+};
+
+/** TASK_BUDGET_USD and DAILY_BUDGET_USD: positive USD amounts. */
+export const readBudgets = (env?: Env): { taskBudgetUsd: number; dailyBudgetUsd: number } => {
+  const read = new EnvReader(env);
   const taskBudgetUsd = read.number('TASK_BUDGET_USD', 10);
   const dailyBudgetUsd = read.number('DAILY_BUDGET_USD', 100);
   if (taskBudgetUsd <= 0 || dailyBudgetUsd <= 0)
     throw new ConfigError('TASK_BUDGET_USD and DAILY_BUDGET_USD must be positive');
+  return { taskBudgetUsd, dailyBudgetUsd };
+};
+
+/** Reads and checks the configuration; throws ConfigError naming the bad variable. */
+export const readConfig = (env?: Env): InvokerConfig => {
+  const read = new EnvReader(env);
+  const runtime = read.oneOf('AGENT_RUNTIME', Object.values(AgentRuntimeKind), AgentRuntimeKind.Converse);
+  const { provider, models, prices, limits } = readModelSettings(env);
   const converse = runtime === AgentRuntimeKind.Converse;
   return {
     tableName: read.string('TABLE_NAME'),
@@ -139,14 +170,8 @@ export const readConfig = (env?: Env): InvokerConfig => {
       : undefined,
     anthropicSecretArn:
       converse && provider === ModelProvider.Anthropic ? read.string('ANTHROPIC_SECRET_ARN') : undefined,
-    limits: {
-      maxTurns: read.int('AGENT_MAX_TURNS', 50, { min: 1, max: 500 }),
-      maxOutputTokens: read.int('AGENT_MAX_OUTPUT_TOKENS', 16_000, { min: 1_024, max: 128_000 }),
-      reserveMs: read.int('AGENT_DEADLINE_RESERVE_SECONDS', 120, { min: 10, max: 600 }) * 1000,
-      compactAt: DEFAULT_COMPACT_AT,
-    },
-    taskBudgetUsd,
-    dailyBudgetUsd,
+    limits,
+    ...readBudgets(env),
     maxFixAttempts: read.int('MAX_FIX_ATTEMPTS', 3, { min: 1, max: 10 }),
     branchPrefix: read.string('BRANCH_PREFIX', DEFAULT_BRANCH_PREFIX),
     githubOrg: read.optionalString('GITHUB_ORG'),

@@ -1,5 +1,4 @@
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   ConfigError,
@@ -16,7 +15,6 @@ import {
 } from '@enterprise-agents/core';
 import { AnthropicModel } from './adapters/anthropic-model';
 import { AgentsClassicRuntime } from './adapters/bedrock-runtime';
-import { ConverseModel } from './adapters/converse-model';
 import { lambdaActionGroups } from './adapters/lambda-action-groups';
 import { AgentRuntimeKind, type InvokerConfig, ModelProvider, readConfig } from './config';
 import { createHandler, type InvocationContext } from './create-handler';
@@ -24,6 +22,7 @@ import { AGENT_INSTRUCTIONS } from './domain/instructions';
 import { LoopAgentRuntime } from './domain/loop-runtime';
 import type { ModelPort } from './domain/model';
 import type { AgentRuntime } from './domain/ports';
+import { bedrockModel } from './models';
 
 type Handler = ReturnType<typeof createHandler>;
 let built: Handler | undefined;
@@ -46,8 +45,7 @@ const modelPort = (config: InvokerConfig): ModelPort => {
       },
     });
   }
-  // The SDK's own retries absorb short throttling bursts; the state machine retries the rest.
-  return new ConverseModel(new BedrockRuntimeClient({ maxAttempts: 3 }));
+  return bedrockModel();
 };
 
 const agentRuntime = (

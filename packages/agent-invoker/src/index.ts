@@ -1,9 +1,12 @@
+export { AnthropicModel, type AnthropicModelOptions } from './adapters/anthropic-model';
 export {
   type AgentIds,
   AgentsClassicRuntime,
   mapBedrockError,
   usageOfTrace,
 } from './adapters/bedrock-runtime';
+export { ConverseModel } from './adapters/converse-model';
+export { lambdaActionGroups, ToolDispatchError } from './adapters/lambda-action-groups';
 export {
   type AgentScript,
   realisticUsage,
@@ -13,7 +16,15 @@ export {
   type ScriptInvocation,
   type ToolResult,
 } from './adapters/scripted-model';
-export { AgentRuntimeKind, type InvokerConfig, ModelProvider, readConfig } from './config';
+export {
+  AgentRuntimeKind,
+  type InvokerConfig,
+  ModelProvider,
+  type ModelSettings,
+  readBudgets,
+  readConfig,
+  readModelSettings,
+} from './config';
 export {
   createHandler,
   type InvocationContext,
@@ -79,3 +90,4 @@ export {
   toActionGroupEvent,
   toolsFor,
 } from './domain/tools';
+export { bedrockModel } from './models';

@@ -1,19 +1,26 @@
 import {
   type ActionGroupInvoker,
   AGENT_INSTRUCTIONS,
+  type AgentRuntime,
   type AgentScript,
+  AnthropicModel,
+  bedrockModel,
   DEFAULT_COMPACT_AT,
   DEFAULT_MODEL_PRICES,
   LoopAgentRuntime,
   type LoopLimits,
   type ModelPort,
   type ModelPrices,
+  readModelSettings,
   ScriptedModel,
   type ScriptedModelOptions,
 } from '@enterprise-agents/agent-invoker';
 import {
   type AgentName,
+  ConfigError,
   ConversationStore,
+  type Env,
+  EnvReader,
   type Logger,
   type TableRef,
   type TimelineRepository,
@@ -78,3 +85,93 @@ export const createScriptedAgents = (
     runtime: createLoopRuntime(wiring, { name: 'converse:scripted', port: model, models: SCRIPTED_MODELS }),
   };
 };
+
+/** Which agents `make dev` runs, and the banner line that says so. */
+export interface LocalAgents {
+  /** `scripted`, `bedrock` or `anthropic`. */
+  kind: 'scripted' | 'bedrock' | 'anthropic';
+  banner: string;
+  runtime: (wiring: LoopRuntimeWiring) => AgentRuntime;
+}
+
+const hasAwsCredentials = (env: Env): boolean =>
+  [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_PROFILE',
+    'AWS_WEB_IDENTITY_TOKEN_FILE',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+  ].some((key) => (env[key] ?? '') !== '');
+
+/**
+ * The agents of the local stack, from the environment (the same parsers as the
+ * Lambda: AGENT_MODELS, MODEL_PRICES, the loop limits): Bedrock Converse when
+ * AGENT_RUNTIME=converse and AWS credentials are set, the Anthropic API when
+ * ANTHROPIC_API_KEY is set, the scripted model otherwise. Real models run the
+ * same loop, tools and budgets as production; only the scripted one is free.
+ */
+export const selectLocalAgents = (
+  env: Env,
+  scripts: Partial<Record<AgentName, AgentScript | AgentScript[]>>,
+): LocalAgents => {
+  const runtimeKind = new EnvReader(env).oneOf(
+    'AGENT_RUNTIME',
+    ['converse', 'scripted'] as const,
+    'scripted',
+  );
+  const anthropicKey = env.ANTHROPIC_API_KEY ?? '';
+  if (runtimeKind === 'converse' && hasAwsCredentials(env)) {
+    const settings = readModelSettings({ ...env, MODEL_PROVIDER: 'bedrock' });
+    const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (region === undefined || region === '')
+      throw new ConfigError(
+        'AWS_REGION must name the Bedrock region when AGENT_RUNTIME=converse uses AWS credentials',
+      );
+    return {
+      kind: 'bedrock',
+      banner: `Bedrock ConverseStream in ${region} (${describeModels(settings.models)}); real tokens, real cost`,
+      runtime: (wiring) =>
+        createLoopRuntime(
+          { ...wiring, limits: settings.limits },
+          {
+            name: 'converse:bedrock',
+            port: bedrockModel({ region }),
+            models: settings.models,
+            prices: settings.prices,
+          },
+        ),
+    };
+  }
+  if (anthropicKey !== '' && runtimeKind !== 'scripted') {
+    const settings = readModelSettings({ ...env, MODEL_PROVIDER: 'anthropic' });
+    const baseUrl = env.ANTHROPIC_BASE_URL;
+    return {
+      kind: 'anthropic',
+      banner: `Anthropic Messages API${baseUrl === undefined ? '' : ` at ${baseUrl}`} (${describeModels(settings.models)}); real tokens, real cost`,
+      runtime: (wiring) =>
+        createLoopRuntime(
+          { ...wiring, limits: settings.limits },
+          {
+            name: 'converse:anthropic',
+            port: new AnthropicModel({
+              apiKey: async () => anthropicKey,
+              ...(baseUrl === undefined || baseUrl === '' ? {} : { baseUrl }),
+            }),
+            models: settings.models,
+            prices: settings.prices,
+          },
+        ),
+    };
+  }
+  return {
+    kind: 'scripted',
+    banner:
+      'scripted model (deterministic, free): set AGENT_RUNTIME=converse with AWS credentials for Bedrock, or with ANTHROPIC_API_KEY for the Anthropic API',
+    runtime: (wiring) => createScriptedAgents({ ...wiring, scripts }).runtime,
+  };
+};
+
+const describeModels = (models: Readonly<Record<AgentName, string>>): string =>
+  Object.entries(models)
+    .map(([agent, model]) => `${agent}=${model}`)
+    .join(', ');

@@ -2,8 +2,10 @@ export {
   createLoopRuntime,
   createScriptedAgents,
   LOCAL_LOOP_LIMITS,
+  type LocalAgents,
   type LoopRuntimeWiring,
   SCRIPTED_MODELS,
+  selectLocalAgents,
 } from './agents';
 export { BrokerCallbackPort, type PendingToken, TaskFailedError, TaskTokenBroker } from './broker';
 export {

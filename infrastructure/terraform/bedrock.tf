@@ -1,6 +1,9 @@
 ################################################################################
-# Bedrock agents: instructions from infrastructure/agents/<agent>.md, action
-# group schemas from schemas/action-groups/<schema>.json
+# The four agents: instructions from infrastructure/agents/<agent>.md, tools
+# from schemas/action-groups/<schema>.json. The converse runtime (default)
+# reads both from agent-invoker's bundle; the Bedrock Agents Classic resources
+# below exist only with agent_runtime = "agents-classic", for accounts that
+# already use that service (closed to new customers since 2026-07-30).
 ################################################################################
 
 locals {
@@ -34,17 +37,11 @@ locals {
     }
   }
 
-  # Which Lambda executes each schema: github-* -> github-actions, and so on.
-  action_group_executors = {
-    "github-discovery" = "github-actions"
-    "github-planning"  = "github-actions"
-    "github-ci"        = "github-actions"
-    "jira"             = "jira-actions"
-    "sentry"           = "sentry-actions"
-  }
+  # Agents Classic resources: empty unless agent_runtime = "agents-classic".
+  classic_agents = local.agents_classic ? local.agents : {}
 
   action_groups = merge([
-    for agent, config in local.agents : {
+    for agent, config in local.classic_agents : {
       for schema in config.action_group_keys : "${agent}/${schema}" => {
         agent    = agent
         schema   = schema
@@ -59,7 +56,7 @@ locals {
   # What an alias must move for: the agent's instruction and its schemas. The
   # agent's own settings move it through prepared_at.
   agent_config_hashes = {
-    for agent, config in local.agents : agent => sha256(join("\n", concat(
+    for agent, config in local.classic_agents : agent => sha256(join("\n", concat(
       [filesha256("${local.agents_dir}/${agent}.md")],
       [for schema in config.action_group_keys : filesha256("${local.schemas_dir}/${schema}.json")],
     )))
@@ -67,12 +64,12 @@ locals {
 }
 
 resource "aws_bedrockagent_agent" "this" {
-  for_each = local.agents
+  for_each = local.classic_agents
 
   agent_name                  = "${local.name}-${each.key}"
   description                 = each.value.description
-  agent_resource_role_arn     = aws_iam_role.bedrock_agent.arn
-  foundation_model            = var.model_id
+  agent_resource_role_arn     = aws_iam_role.bedrock_agent[0].arn
+  foundation_model            = var.agent_models[each.key]
   instruction                 = file("${local.agents_dir}/${each.key}.md")
   idle_session_ttl_in_seconds = each.value.idle_session_ttl
   prepare_agent               = true
@@ -123,7 +120,7 @@ resource "aws_lambda_permission" "bedrock" {
 # updated. The description changes whenever the agent is prepared again or its
 # instruction or schemas change, which updates the alias onto a new version.
 resource "aws_bedrockagent_agent_alias" "this" {
-  for_each = local.agents
+  for_each = local.classic_agents
 
   agent_id         = aws_bedrockagent_agent.this[each.key].agent_id
   agent_alias_name = "live"

@@ -197,24 +197,77 @@ data "aws_iam_policy_document" "sentry_actions" {
 data "aws_iam_policy_document" "agent_invoker" {
   source_policy_documents = [data.aws_iam_policy_document.lambda_base["agent-invoker"].json]
 
+  # Tasks, timelines, costs and (converse) the conversation items, one table.
   statement {
     sid       = "Table"
     actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
     resources = local.table_arns
   }
 
-  statement {
-    sid       = "InvokeAgents"
-    actions   = ["bedrock:InvokeAgent"]
-    resources = [for alias in aws_bedrockagent_agent_alias.this : alias.agent_alias_arn]
+  # agents-classic: InvokeAgent on the four live aliases.
+  dynamic "statement" {
+    for_each = local.agents_classic ? ["InvokeAgents"] : []
+
+    content {
+      sid       = statement.value
+      actions   = ["bedrock:InvokeAgent"]
+      resources = [for alias in aws_bedrockagent_agent_alias.this : alias.agent_alias_arn]
+    }
+  }
+
+  # converse on Bedrock: ConverseStream (InvokeModelWithResponseStream; InvokeModel
+  # as the runtime contract asks) on the configured profiles and the foundation
+  # models they route to; agent-runtime.tf explains each statement.
+  dynamic "statement" {
+    for_each = local.converse_model_statements
+
+    content {
+      sid       = statement.value.sid
+      actions   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+      resources = statement.value.resources
+
+      dynamic "condition" {
+        for_each = statement.value.conditions
+
+        content {
+          test     = condition.value.test
+          variable = condition.value.variable
+          values   = condition.value.values
+        }
+      }
+    }
+  }
+
+  # converse: the tools are the three action-group Lambdas, invoked directly.
+  dynamic "statement" {
+    for_each = local.agents_classic ? [] : ["InvokeActionGroups"]
+
+    content {
+      sid       = statement.value
+      actions   = ["lambda:InvokeFunction"]
+      resources = local.action_group_function_arns
+    }
+  }
+
+  # converse on the Anthropic API: its key, and no other secret.
+  dynamic "statement" {
+    for_each = local.uses_anthropic ? ["AnthropicSecret"] : []
+
+    content {
+      sid       = statement.value
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = [aws_secretsmanager_secret.this["anthropic"].arn]
+    }
   }
 }
 
 ################################################################################
-# Bedrock agents
+# Bedrock Agents Classic (agent_runtime = "agents-classic" only)
 ################################################################################
 
 data "aws_iam_policy_document" "bedrock_agent_assume" {
+  count = local.agents_classic ? 1 : 0
+
   statement {
     actions = ["sts:AssumeRole"]
 
@@ -239,44 +292,50 @@ data "aws_iam_policy_document" "bedrock_agent_assume" {
 }
 
 resource "aws_iam_role" "bedrock_agent" {
+  count = local.agents_classic ? 1 : 0
+
   name               = "AmazonBedrockExecutionRoleForAgents_${local.name}"
-  assume_role_policy = data.aws_iam_policy_document.bedrock_agent_assume.json
+  assume_role_policy = data.aws_iam_policy_document.bedrock_agent_assume[0].json
 }
 
 locals {
-  # us.anthropic.claude-... -> anthropic.claude-...: an inference profile routes to
-  # the foundation model in each of its regions, and IAM must allow both.
-  foundation_model_id  = replace(var.model_id, "/^(us|eu|apac|us-gov|jp|au|ca|global)\\./", "")
-  is_inference_profile = local.foundation_model_id != var.model_id
+  # The agents' models, as before issue 10: an inference profile routes to the
+  # foundation model in each of its regions and IAM must allow both (the region
+  # is a wildcard, the model fixed), plus the region-less model ARN that global
+  # profiles are authorised against (agent-runtime.tf cites AWS).
+  classic_profile_arns = [for id in sort(keys(local.bedrock_models)) : local.bedrock_models[id].profile_arn if local.bedrock_models[id].scope != "in-region"]
+  classic_model_arns = distinct(concat(
+    [for id in sort(keys(local.bedrock_models)) : "arn:${local.partition}:bedrock:*::foundation-model/${local.bedrock_models[id].foundation_model_id}"],
+    [for model in local.global_models : "arn:${local.partition}:bedrock:::foundation-model/${model.foundation_model_id}"],
+  ))
 }
 
 data "aws_iam_policy_document" "bedrock_agent" {
+  count = local.agents_classic ? 1 : 0
+
   statement {
-    sid     = "InvokeModel"
-    actions = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
-    # The region is a wildcard because a cross-region profile sends requests to
-    # the model in any region of the profile; the model itself is fixed.
-    resources = concat(
-      ["arn:${local.partition}:bedrock:*::foundation-model/${local.foundation_model_id}"],
-      local.is_inference_profile ? ["arn:${local.partition}:bedrock:${local.region}:${local.account_id}:inference-profile/${var.model_id}"] : [],
-    )
+    sid       = "InvokeModel"
+    actions   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+    resources = concat(local.classic_model_arns, local.classic_profile_arns)
   }
 
   dynamic "statement" {
-    for_each = local.is_inference_profile ? [var.model_id] : []
+    for_each = length(local.classic_profile_arns) > 0 ? ["ReadInferenceProfiles"] : []
 
     content {
-      sid       = "ReadInferenceProfile"
+      sid       = statement.value
       actions   = ["bedrock:GetInferenceProfile"]
-      resources = ["arn:${local.partition}:bedrock:${local.region}:${local.account_id}:inference-profile/${statement.value}"]
+      resources = local.classic_profile_arns
     }
   }
 }
 
 resource "aws_iam_role_policy" "bedrock_agent" {
+  count = local.agents_classic ? 1 : 0
+
   name   = "invoke-model"
-  role   = aws_iam_role.bedrock_agent.id
-  policy = data.aws_iam_policy_document.bedrock_agent.json
+  role   = aws_iam_role.bedrock_agent[0].id
+  policy = data.aws_iam_policy_document.bedrock_agent[0].json
 }
 
 ################################################################################

@@ -16,9 +16,9 @@ locals {
     NODE_OPTIONS          = "--enable-source-maps"
   }
 
-  # agent-invoker is declared on its own below: its AGENTS variable names the
-  # agent aliases, whose action groups name these functions, so one for_each
-  # over all six would be a dependency cycle.
+  # agent-invoker is declared on its own below: its environment names these
+  # functions (ACTION_GROUP_FUNCTIONS) or the agent aliases, whose action groups
+  # name them (AGENTS), so one for_each over all six would be a dependency cycle.
   integration_functions = {
     "webhook-handler" = {
       description = "POST /webhooks/{jira,github,sentry} and GET /health: verified, deduplicated deliveries into tasks and workflow signals"
@@ -93,19 +93,19 @@ locals {
     }
   }
 
-  agent_invoker_environment = {
-    AGENTS = jsonencode({
+  # What agent-invoker's environment (agent-runtime.tf) takes from resources.
+  agent_invoker_resources = {
+    # agents-classic: the live alias of each agent (empty otherwise).
+    agent_aliases = {
       for agent, alias in aws_bedrockagent_agent_alias.this :
       agent => { agentId = alias.agent_id, aliasId = alias.agent_alias_id }
-    })
-    MODEL_ID         = var.model_id
-    MODEL_PRICES     = jsonencode(var.model_prices)
-    TASK_BUDGET_USD  = tostring(var.task_budget_usd)
-    DAILY_BUDGET_USD = tostring(var.daily_budget_usd)
-    AGENT_RUNTIME    = "bedrock"
-    GITHUB_ORG       = var.github_org
-    BRANCH_PREFIX    = var.branch_prefix
-    MAX_FIX_ATTEMPTS = tostring(var.max_fix_attempts)
+    }
+    # converse: the Lambda that executes each action-group schema.
+    action_group_functions = {
+      for schema, executor in local.action_group_executors : schema => aws_lambda_function.this[executor].arn
+    }
+    # model_provider anthropic only (the secret exists only then).
+    anthropic_secret_arn = try(aws_secretsmanager_secret.this["anthropic"].arn, null)
   }
 
   function_arns = merge(
@@ -150,7 +150,7 @@ resource "aws_lambda_function" "this" {
 
 resource "aws_lambda_function" "agent_invoker" {
   function_name    = local.function_names["agent-invoker"]
-  description      = "Step Functions task: invokes one Bedrock agent, records tokens and cost, enforces budgets; task lifecycle steps"
+  description      = "Step Functions task: runs one agent step (converse loop or Agents Classic), records tokens and cost, enforces budgets; task lifecycle steps"
   role             = aws_iam_role.lambda["agent-invoker"].arn
   handler          = "index.handler"
   runtime          = "nodejs22.x"
@@ -158,7 +158,8 @@ resource "aws_lambda_function" "agent_invoker" {
   filename         = "${local.lambda_dist}/agent-invoker.zip"
   source_code_hash = filebase64sha256("${local.lambda_dist}/agent-invoker.zip")
   memory_size      = 512
-  # An agent turn with several tool calls takes minutes; Step Functions waits.
+  # Lambda's maximum. An agent step stops agent_deadline_reserve_seconds before
+  # it and returns continue; the state machine's agent Tasks wait 900 s too.
   timeout = 900
 
   environment {

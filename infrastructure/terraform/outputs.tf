@@ -53,8 +53,17 @@ output "webhook_urls" {
 # Agents, workflow and data
 ################################################################################
 
+output "agent_runtime" {
+  description = "How the agents run: runtime (converse or agents-classic), model provider and the model per agent."
+  value = {
+    runtime  = var.agent_runtime
+    provider = local.agents_classic ? "bedrock" : var.model_provider
+    models   = var.agent_models
+  }
+}
+
 output "agents" {
-  description = "Bedrock agent id, alias id and alias ARN per agent (discovery, planning, execution, cicd)."
+  description = "agents-classic only: Bedrock agent id, alias id and alias ARN per agent (discovery, planning, execution, cicd). Empty with the converse runtime."
   value = {
     for agent, alias in aws_bedrockagent_agent_alias.this : agent => {
       agent_id  = alias.agent_id
@@ -90,7 +99,7 @@ output "events_dlq_url" {
 }
 
 output "secret_arns" {
-  description = "Secrets Manager ARN per secret (github, jira, slack, sentry, webhooks)."
+  description = "Secrets Manager ARN per secret (github, jira, slack, sentry, webhooks; anthropic with model_provider = anthropic)."
   value       = { for name, secret in aws_secretsmanager_secret.this : name => secret.arn }
 }
 

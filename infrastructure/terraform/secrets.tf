@@ -1,5 +1,7 @@
 ################################################################################
-# Secrets: five JSON secrets named <project>/<name> (docs/contracts.md)
+# Secrets: JSON secrets named <project>/<name> (docs/contracts.md): github,
+# jira, slack, sentry, webhooks, and anthropic only with model_provider =
+# anthropic (Bedrock needs no key: IAM authorises the calls).
 #
 # The secrets themselves are always created. A version is written only for the
 # secrets whose values were given as variables; those values then live in the
@@ -8,7 +10,10 @@
 ################################################################################
 
 locals {
-  secret_names = toset(["github", "jira", "slack", "sentry", "webhooks"])
+  secret_names = toset(concat(
+    ["github", "jira", "slack", "sentry", "webhooks"],
+    var.model_provider == "anthropic" ? ["anthropic"] : [],
+  ))
 
   github_secret_value = (
     var.github_token != null ? jsonencode({ token = var.github_token }) :
@@ -35,11 +40,12 @@ locals {
       authToken    = var.sentry_auth_token
       clientSecret = var.sentry_client_secret
     })
-    webhooks = length(local.webhook_secret_parts) == 0 ? null : jsonencode(local.webhook_secret_parts)
+    webhooks  = length(local.webhook_secret_parts) == 0 ? null : jsonencode(local.webhook_secret_parts)
+    anthropic = var.anthropic_api_key == null ? null : jsonencode({ apiKey = var.anthropic_api_key })
   }
 
   # Which secrets were given is not secret (for_each rejects sensitive keys); the values stay sensitive.
-  secrets_given = nonsensitive(toset([for name, value in local.secret_values : name if value != null]))
+  secrets_given = nonsensitive(toset([for name, value in local.secret_values : name if value != null && contains(local.secret_names, name)]))
 }
 
 resource "aws_secretsmanager_secret" "this" {

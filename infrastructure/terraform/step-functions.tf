@@ -23,6 +23,7 @@ resource "aws_sfn_state_machine" "orchestrator" {
     approval_timeout_seconds = var.approval_timeout_seconds
     ci_timeout_seconds       = var.ci_timeout_seconds
     max_fix_attempts         = var.max_fix_attempts
+    max_agent_continues      = var.max_agent_continues
   })
 
   logging_configuration {

@@ -3,7 +3,7 @@
 ################################################################################
 
 variable "aws_region" {
-  description = "AWS region to deploy into. Must offer Bedrock Agents and the chosen model or inference profile."
+  description = "AWS region to deploy into (the source region of every model call). Must offer the models or inference profiles of agent_models (and Bedrock Agents with agent_runtime = agents-classic)."
   type        = string
   default     = "us-east-1"
 
@@ -321,35 +321,143 @@ variable "slack_approver_group" {
 }
 
 ################################################################################
-# Workflow and agents
+# Agent runtime and models (docs/contracts.md "Environment variables")
 ################################################################################
 
-variable "model_id" {
-  description = "Model the four agents use. Claude 4 models need an inference profile id (us./eu./apac./global. prefix), not a bare model id."
+variable "agent_runtime" {
+  description = "How agent-invoker runs the agents: converse (default; our own tool-use loop on Bedrock ConverseStream or the Anthropic API, works in every account) or agents-classic (Bedrock Agents Classic, closed to new customers: only for accounts that already use it). The aws_bedrockagent_* resources exist only with agents-classic."
   type        = string
-  default     = "us.anthropic.claude-sonnet-4-20250514-v1:0"
+  default     = "converse"
 
   validation {
-    condition     = can(regex("^((us|eu|apac|us-gov|jp|au|ca|global)\\.)?[a-z0-9-]+\\.[A-Za-z0-9.:-]+$", var.model_id))
-    error_message = "model_id must be a Bedrock model or inference profile id such as us.anthropic.claude-sonnet-4-20250514-v1:0."
+    condition     = contains(["converse", "agents-classic"], var.agent_runtime)
+    error_message = "agent_runtime must be converse or agents-classic."
+  }
+}
+
+variable "model_provider" {
+  description = "Who serves the models of the converse runtime: bedrock (default; IAM-authorised, no key) or anthropic (the Anthropic Messages API with the key in the <project>/anthropic secret). agents-classic always uses Bedrock."
+  type        = string
+  default     = "bedrock"
+
+  validation {
+    condition     = contains(["bedrock", "anthropic"], var.model_provider)
+    error_message = "model_provider must be bedrock or anthropic."
+  }
+
+  validation {
+    condition     = var.model_provider == "bedrock" || var.agent_runtime == "converse"
+    error_message = "model_provider = anthropic needs agent_runtime = converse: Agents Classic runs only Bedrock models."
+  }
+}
+
+variable "agent_models" {
+  description = "Model id per agent (discovery, planning, execution, cicd). With model_provider = bedrock: an inference profile id (global./us./eu./apac./jp./au./ca./us-gov. prefix) or a model id Bedrock serves on demand in aws_region. With anthropic: Anthropic model names such as claude-sonnet-4-6. Every id needs a price in model_prices; scripts/deploy-aws.sh checks before apply that each Bedrock model is accessible and not LEGACY."
+  type        = map(string)
+  default = {
+    discovery = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
+    planning  = "global.anthropic.claude-sonnet-4-6"
+    execution = "global.anthropic.claude-sonnet-4-6"
+    cicd      = "global.anthropic.claude-sonnet-4-6"
+  }
+
+  validation {
+    condition     = length(var.agent_models) == 4 && length(setsubtract(keys(var.agent_models), ["discovery", "planning", "execution", "cicd"])) == 0
+    error_message = "agent_models must have exactly the keys discovery, planning, execution and cicd."
+  }
+
+  validation {
+    condition = alltrue([
+      for id in values(var.agent_models) : var.model_provider == "anthropic" ?
+      can(regex("^claude-[a-z0-9][a-z0-9.-]*$", id)) :
+      can(regex("^((global|us|eu|apac|us-gov|jp|au|ca)\\.)?[a-z0-9-]+\\.[a-z0-9][a-z0-9.:-]*$", id))
+    ])
+    error_message = "agent_models ids must match model_provider: Bedrock model or inference profile ids such as global.anthropic.claude-sonnet-4-6 (provider bedrock), or Anthropic model names such as claude-sonnet-4-6 (provider anthropic: set agent_models too)."
+  }
+
+  validation {
+    condition     = alltrue([for id in values(var.agent_models) : contains(keys(var.model_prices), id)])
+    error_message = "Every model in agent_models needs a price in model_prices (USD per million tokens); add an entry for each new id. If you override model_prices, repeat the prices of the models you keep."
   }
 }
 
 variable "model_prices" {
-  description = "USD per million input/output tokens per model id, used by agent-invoker for cost tracking and budgets."
+  description = "USD per million tokens (input, output, cache read, cache write) and context window (tokens) per model id, used by agent-invoker for cost, budgets and context management (MODEL_PRICES). The defaults price the default Bedrock global profiles and the same models by their Anthropic names."
   type = map(object({
-    inputPerMTok  = number
-    outputPerMTok = number
+    inputPerMTok      = number
+    outputPerMTok     = number
+    cacheReadPerMTok  = number
+    cacheWritePerMTok = number
+    contextTokens     = number
   }))
   default = {
-    "us.anthropic.claude-sonnet-4-20250514-v1:0" = { inputPerMTok = 3, outputPerMTok = 15 }
+    "global.anthropic.claude-sonnet-4-6"              = { inputPerMTok = 3, outputPerMTok = 15, cacheReadPerMTok = 0.3, cacheWritePerMTok = 3.75, contextTokens = 200000 }
+    "global.anthropic.claude-haiku-4-5-20251001-v1:0" = { inputPerMTok = 1, outputPerMTok = 5, cacheReadPerMTok = 0.1, cacheWritePerMTok = 1.25, contextTokens = 200000 }
+    "claude-sonnet-4-6"                               = { inputPerMTok = 3, outputPerMTok = 15, cacheReadPerMTok = 0.3, cacheWritePerMTok = 3.75, contextTokens = 200000 }
+    "claude-haiku-4-5-20251001"                       = { inputPerMTok = 1, outputPerMTok = 5, cacheReadPerMTok = 0.1, cacheWritePerMTok = 1.25, contextTokens = 200000 }
   }
 
   validation {
-    condition     = alltrue([for price in values(var.model_prices) : price.inputPerMTok >= 0 && price.outputPerMTok >= 0])
+    condition = alltrue([
+      for price in values(var.model_prices) :
+      price.inputPerMTok >= 0 && price.outputPerMTok >= 0 && price.cacheReadPerMTok >= 0 && price.cacheWritePerMTok >= 0
+    ])
     error_message = "model_prices must not be negative."
   }
+
+  validation {
+    condition     = alltrue([for price in values(var.model_prices) : price.contextTokens >= 1000 && price.contextTokens <= 10000000 && floor(price.contextTokens) == price.contextTokens])
+    error_message = "model_prices contextTokens must be a whole number of tokens between 1000 and 10000000."
+  }
 }
+
+variable "agent_max_turns" {
+  description = "Model calls per agent step, all continuations together (AGENT_MAX_TURNS); the step fails with a clear error past it."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.agent_max_turns >= 1 && var.agent_max_turns <= 500 && floor(var.agent_max_turns) == var.agent_max_turns
+    error_message = "agent_max_turns must be a whole number between 1 and 500."
+  }
+}
+
+variable "agent_max_output_tokens" {
+  description = "Largest reply of one model call, in tokens (AGENT_MAX_OUTPUT_TOKENS)."
+  type        = number
+  default     = 16000
+
+  validation {
+    condition     = var.agent_max_output_tokens >= 1024 && var.agent_max_output_tokens <= 128000 && floor(var.agent_max_output_tokens) == var.agent_max_output_tokens
+    error_message = "agent_max_output_tokens must be a whole number between 1024 and 128000."
+  }
+}
+
+variable "agent_deadline_reserve_seconds" {
+  description = "An agent step stops and returns continue when less than this remains of agent-invoker's 900-second invocation (AGENT_DEADLINE_RESERVE_SECONDS): time to store the conversation and record usage."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.agent_deadline_reserve_seconds >= 10 && var.agent_deadline_reserve_seconds <= 600 && floor(var.agent_deadline_reserve_seconds) == var.agent_deadline_reserve_seconds
+    error_message = "agent_deadline_reserve_seconds must be a whole number between 10 and 600."
+  }
+}
+
+variable "max_agent_continues" {
+  description = "How many times the state machine may continue one agent step that stopped before the Lambda deadline; past it the task escalates (template variable max_agent_continues)."
+  type        = number
+  default     = 8
+
+  validation {
+    condition     = var.max_agent_continues >= 1 && var.max_agent_continues <= 50 && floor(var.max_agent_continues) == var.max_agent_continues
+    error_message = "max_agent_continues must be a whole number between 1 and 50."
+  }
+}
+
+################################################################################
+# Budgets and workflow
+################################################################################
 
 variable "task_budget_usd" {
   description = "Hard LLM cost limit of one task, in USD; the task is escalated when it is reached."
@@ -592,4 +700,21 @@ variable "jira_webhook_secret" {
   type        = string
   default     = null
   sensitive   = true
+}
+
+variable "anthropic_api_key" {
+  description = "Anthropic API key for the anthropic secret ({\"apiKey\"}), used only with model_provider = anthropic. Or leave it null and put the value with the CLI (README, Secrets)."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.anthropic_api_key == null || var.model_provider == "anthropic"
+    error_message = "anthropic_api_key is used only with model_provider = anthropic."
+  }
+
+  validation {
+    condition     = var.anthropic_api_key == null || can(regex("^\\S{20,}$", var.anthropic_api_key))
+    error_message = "anthropic_api_key must be an API key (at least 20 characters, no spaces), or null."
+  }
 }

@@ -17,7 +17,9 @@ import {
   policyDocumentName,
 } from './support/lambda-policies';
 import {
+  bodies,
   declaredNames,
+  isObject,
   labelled,
   loadTerraform,
   type TfFile,
@@ -71,6 +73,18 @@ describe('actionsInSource', () => {
     expect(callSitesInSource(source)).toEqual([
       { action: 'states:SendTaskSuccess', method: 'succeed', className: 'Adapter' },
       { action: 'states:StopExecution', method: 'stop', className: 'Adapter' },
+    ]);
+  });
+
+  it('maps Converse and ConverseStream to the model actions Bedrock checks', () => {
+    const source = `
+      import { ConverseStreamCommand, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+      await runtime.send(new ConverseStreamCommand({}));
+      await runtime.send(new ConverseCommand({}));
+    `;
+    expect([...actionsInSource(source)].sort()).toEqual([
+      'bedrock:InvokeModel',
+      'bedrock:InvokeModelWithResponseStream',
     ]);
   });
 
@@ -154,6 +168,52 @@ describe('Lambda roles against the AWS calls in their code', () => {
     }
     throw new Error('no Lambda package calls any AWS API: nothing to plant against');
   }, 60_000);
+
+  it('gives agent-invoker per runtime only what that runtime calls (agent-runtime.test.ts evaluates the values)', () => {
+    const document = labelled(files, 'data').find(
+      (d) => d.type === 'aws_iam_policy_document' && d.name === 'agent_invoker',
+    );
+    expect(bodies(document?.body.statement).map((s) => s.sid)).toEqual(['Table']);
+    const dynamics = bodies(isObject(document?.body.dynamic) ? document?.body.dynamic.statement : undefined);
+    const summary = dynamics.map((d) => {
+      const content = bodies(d.content)[0] ?? {};
+      return { for_each: d.for_each, actions: content.actions, resources: content.resources };
+    });
+    expect(summary).toEqual([
+      {
+        for_each: '${local.agents_classic ? ["InvokeAgents"] : []}',
+        actions: ['bedrock:InvokeAgent'],
+        resources: '${[for alias in aws_bedrockagent_agent_alias.this : alias.agent_alias_arn]}',
+      },
+      {
+        for_each: '${local.converse_model_statements}',
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+        resources: '${statement.value.resources}',
+      },
+      {
+        for_each: '${local.agents_classic ? [] : ["InvokeActionGroups"]}',
+        actions: ['lambda:InvokeFunction'],
+        resources: '${local.action_group_function_arns}',
+      },
+      {
+        for_each: '${local.uses_anthropic ? ["AnthropicSecret"] : []}',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['${aws_secretsmanager_secret.this["anthropic"].arn}'],
+      },
+    ]);
+    // The model statements carry their conditions (aws:RequestedRegion, bedrock:InferenceProfileArn).
+    const modelContent = bodies(dynamics[1]?.content)[0];
+    const condition = bodies(isObject(modelContent?.dynamic) ? modelContent.dynamic.condition : undefined)[0];
+    expect(condition?.for_each).toBe('${statement.value.conditions}');
+    expect(bodies(condition?.content)[0]).toEqual({
+      test: '${condition.value.test}',
+      variable: '${condition.value.variable}',
+      values: '${condition.value.values}',
+    });
+    expect(declaredNames(files, 'locals').get('converse_model_statements')?.value).toBe(
+      '${local.uses_bedrock ? local.bedrock_model_statements : []}',
+    );
+  });
 
   it('grants no wildcard action anywhere', () => {
     const actions = allPolicyActions(files);

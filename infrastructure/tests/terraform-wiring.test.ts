@@ -120,11 +120,16 @@ describe('Terraform wiring', () => {
 
     it('sets every environment variable docs/contracts.md assigns to each Lambda', () => {
       const integration = objectOf(local(files, 'integration_functions'));
-      const environments: Record<string, JsonObject> = {
+      // agent-invoker's depends on the runtime (a merge() of maps): every name it can set here;
+      // agent-runtime.test.ts evaluates which ones each runtime gets.
+      const invokerNames = [
+        ...String(local(files, 'agent_invoker_environment')).matchAll(/^\s*([A-Z][A-Z0-9_]+)\s*=/gm),
+      ].map((m) => m[1] ?? '');
+      const environments: Record<string, Record<string, unknown>> = {
         ...Object.fromEntries(
           Object.entries(integration).map(([fn, cfg]) => [fn, objectOf(objectOf(cfg).environment)]),
         ),
-        'agent-invoker': objectOf(local(files, 'agent_invoker_environment')),
+        'agent-invoker': Object.fromEntries(invokerNames.map((name) => [name, true])),
       };
       const common = objectOf(local(files, 'common_lambda_environment'));
       const missing: string[] = [];
@@ -141,6 +146,57 @@ describe('Terraform wiring', () => {
         'SECRETS_CACHE_SECONDS',
         'TABLE_NAME',
       ]);
+    });
+
+    it('gives agent-invoker the contract environment from agent-runtime.tf, and what it needs from resources', () => {
+      const fn = resource(files, 'aws_lambda_function', 'agent_invoker');
+      expect(bodies(fn.environment)[0]?.variables).toBe(
+        '${merge(local.common_lambda_environment, local.agent_invoker_environment)}',
+      );
+      const inputs = JSON.stringify(local(files, 'agent_invoker_resources')).replaceAll('\\"', '"');
+      // ACTION_GROUP_FUNCTIONS: each schema to the Lambda that executes it; AGENTS: the aliases.
+      expect(inputs).toContain(
+        'for schema, executor in local.action_group_executors : schema => aws_lambda_function.this[executor].arn',
+      );
+      expect(inputs).toContain('for agent, alias in aws_bedrockagent_agent_alias.this');
+      expect(inputs).toContain('agentId = alias.agent_id, aliasId = alias.agent_alias_id');
+      expect(inputs).toContain('try(aws_secretsmanager_secret.this["anthropic"].arn, null)');
+      const environment = String(local(files, 'agent_invoker_environment'));
+      expect(environment).toContain('local.agents_classic ? {');
+      expect(environment).toContain('local.uses_anthropic ? {');
+      expect(environment).not.toContain('MODEL_ID');
+    });
+
+    it('keeps agent-invoker within its 900 s Lambda limit: agent Tasks wait as long, the deadline reserve is shorter', () => {
+      const fn = resource(files, 'aws_lambda_function', 'agent_invoker');
+      expect(fn.timeout).toBe(900);
+      const reserve = declaredNames(files, 'variable').get('agent_deadline_reserve_seconds');
+      const validation = String(bodies(reserve?.validation)[0]?.condition);
+      const max = Number(/agent_deadline_reserve_seconds <= (\d+)/.exec(validation)?.[1]);
+      expect(max).toBeLessThan(900);
+      expect(Number(reserve?.default)).toBeLessThan(max);
+      if (!existsSync(STATE_MACHINE)) return;
+      const definition = JSON.parse(
+        readFileSync(STATE_MACHINE, 'utf8').replace(/\$\{([a-z_]+)\}/g, (_all, name: string) =>
+          name.endsWith('_arn') ? name : '1',
+        ),
+      ) as Json;
+      const invokerTasks: JsonObject[] = [];
+      const visit = (node: Json) => {
+        if (Array.isArray(node)) node.forEach(visit);
+        else if (isObject(node)) {
+          const args = node.Type === 'Task' ? objectOf(node.Arguments ?? node.Parameters ?? {}) : undefined;
+          if (args?.FunctionName === 'agent_invoker_arn') invokerTasks.push(node);
+          Object.values(node).forEach(visit);
+        }
+      };
+      visit(definition);
+      const agentSteps = invokerTasks.filter((task) =>
+        JSON.stringify(task.Arguments ?? task.Parameters).includes('"invokeAgent"'),
+      );
+      expect(agentSteps.length).toBeGreaterThan(0);
+      for (const task of agentSteps) expect(task.TimeoutSeconds).toBe(900);
+      for (const task of invokerTasks) expect(Number(task.TimeoutSeconds)).toBeLessThanOrEqual(900);
     });
   });
 
@@ -165,6 +221,7 @@ describe('Terraform wiring', () => {
         'ci_timeout_seconds',
         'github_actions_arn',
         'jira_actions_arn',
+        'max_agent_continues',
         'max_fix_attempts',
         'slack_handler_arn',
       ]);
@@ -191,6 +248,7 @@ describe('Terraform wiring', () => {
           approval_timeout_seconds: 259200,
           ci_timeout_seconds: 7200,
           max_fix_attempts: 3,
+          max_agent_continues: 8,
         }),
       ) as Json;
       const result = aslValidator(definition, { checkPaths: true, checkArn: true });
@@ -296,10 +354,10 @@ describe('Terraform wiring', () => {
       );
     });
 
-    it('creates the five secrets of the contract', () => {
-      expect(local(files, 'secret_names')).toBe(
-        '${toset(["github", "jira", "slack", "sentry", "webhooks"])}',
-      );
+    it('creates the five secrets of the contract, and the anthropic one only for that provider', () => {
+      const names = String(local(files, 'secret_names'));
+      expect(names).toContain('["github", "jira", "slack", "sentry", "webhooks"]');
+      expect(names).toContain('var.model_provider == "anthropic" ? ["anthropic"] : []');
       expect(resource(files, 'aws_secretsmanager_secret', 'this').name).toBe('${local.name}/${each.key}');
     });
   });
@@ -323,10 +381,58 @@ describe('Terraform wiring', () => {
     const agents = () => objectOf(local(files, 'agents'));
     const executors = () => objectOf(local(files, 'action_group_executors'));
 
-    it('declares the four agents, with an inference profile by default', () => {
+    it('declares the four agents, each with a model (global inference profiles by default)', () => {
       expect(Object.keys(agents()).sort()).toEqual(['cicd', 'discovery', 'execution', 'planning']);
-      const model = declaredNames(files, 'variable').get('model_id');
-      expect(model?.default).toBe('us.anthropic.claude-sonnet-4-20250514-v1:0');
+      const variables = declaredNames(files, 'variable');
+      expect(variables.has('model_id')).toBe(false);
+      expect(variables.get('agent_models')?.default).toEqual({
+        discovery: 'global.anthropic.claude-haiku-4-5-20251001-v1:0',
+        planning: 'global.anthropic.claude-sonnet-4-6',
+        execution: 'global.anthropic.claude-sonnet-4-6',
+        cicd: 'global.anthropic.claude-sonnet-4-6',
+      });
+      expect(variables.get('agent_runtime')?.default).toBe('converse');
+      expect(resource(files, 'aws_bedrockagent_agent', 'this').foundation_model).toBe(
+        '${var.agent_models[each.key]}',
+      );
+    });
+
+    it('creates the Agents Classic resources only with agent_runtime = "agents-classic"', () => {
+      // agent-runtime.test.ts evaluates these locals per runtime; here: every such
+      // resource hangs off them, so a fresh account's converse path has none.
+      expect(local(files, 'agents_classic')).toBe('${var.agent_runtime == "agents-classic"}');
+      expect(local(files, 'classic_agents')).toBe('${local.agents_classic ? local.agents : {}}');
+      const gated: Record<string, string> = {
+        'aws_bedrockagent_agent.this': '${local.classic_agents}',
+        'aws_bedrockagent_agent_alias.this': '${local.classic_agents}',
+        'aws_bedrockagent_agent_action_group.this': '${local.action_groups}',
+        'aws_lambda_permission.bedrock': '${local.agent_executor_pairs}',
+        'aws_iam_role.bedrock_agent': '${local.agents_classic ? 1 : 0}',
+        'aws_iam_role_policy.bedrock_agent': '${local.agents_classic ? 1 : 0}',
+        'data.aws_iam_policy_document.bedrock_agent': '${local.agents_classic ? 1 : 0}',
+        'data.aws_iam_policy_document.bedrock_agent_assume': '${local.agents_classic ? 1 : 0}',
+      };
+      const all = [
+        ...labelled(files, 'resource').map((r) => ({ key: `${r.type}.${r.name}`, body: r.body })),
+        ...labelled(files, 'data').map((d) => ({ key: `data.${d.type}.${d.name}`, body: d.body })),
+      ];
+      const classic = all.filter(
+        ({ key, body }) =>
+          key.includes('bedrockagent') ||
+          key.includes('bedrock_agent') ||
+          JSON.stringify(body).includes('bedrock.amazonaws.com'),
+      );
+      expect(classic.map(({ key }) => key).sort()).toEqual(Object.keys(gated).sort());
+      for (const { key, body } of classic) expect(body.for_each ?? body.count).toBe(gated[key]);
+      expect(String(local(files, 'action_groups'))).toContain('for agent, config in local.classic_agents');
+      expect(String(local(files, 'agent_executor_pairs'))).toContain('values(local.action_groups)');
+      // Outputs and other references must cope with none of them existing.
+      const outputs = readFileSync(join(repoRoot, 'infrastructure', 'terraform', 'outputs.tf'), 'utf8');
+      expect(outputs).toContain('for agent, alias in aws_bedrockagent_agent_alias.this');
+      for (const file of files) {
+        expect(file.text).not.toMatch(/aws_iam_role\.bedrock_agent\.(arn|id|name)/);
+        expect(file.text).not.toMatch(/aws_bedrockagent_agent(_alias)?\.this\.[a-z_]+/);
+      }
     });
 
     it('attaches only existing schemas, each to the Lambda its name prefix says, and every schema somewhere', () => {

@@ -24,8 +24,13 @@ const SDK_SERVICES: Record<string, string> = {
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
 };
 
-/** lib-dynamodb commands and the few commands whose IAM action is not the command's name. */
-const ACTION_NAMES: Record<string, string> = {
+/**
+ * lib-dynamodb commands and the few commands whose IAM action is not the command's
+ * name. Converse and ConverseStream have no IAM action of their own: Bedrock
+ * authorises them as InvokeModel and InvokeModelWithResponseStream; the runtime
+ * contract (issue 10) grants InvokeModel with ConverseStream as well.
+ */
+const ACTION_NAMES: Record<string, string | readonly string[]> = {
   'dynamodb:Get': 'dynamodb:GetItem',
   'dynamodb:Put': 'dynamodb:PutItem',
   'dynamodb:Update': 'dynamodb:UpdateItem',
@@ -38,6 +43,8 @@ const ACTION_NAMES: Record<string, string> = {
   'lambda:InvokeAsync': 'lambda:InvokeFunction',
   'lambda:InvokeWithResponseStream': 'lambda:InvokeFunction',
   'bedrock:InvokeAgent': 'bedrock:InvokeAgent',
+  'bedrock:Converse': 'bedrock:InvokeModel',
+  'bedrock:ConverseStream': ['bedrock:InvokeModelWithResponseStream', 'bedrock:InvokeModel'],
 };
 
 export interface LambdaPackage {
@@ -112,12 +119,13 @@ export const callSitesInSource = (source: string): CallSite[] => {
         /^([A-Z][A-Za-z0-9]*)Command$/.exec(imported)?.[1] ??
         /^paginate([A-Z][A-Za-z0-9]*)$/.exec(imported)?.[1];
       if (operation === undefined) continue;
-      const action = ACTION_NAMES[`${service}:${operation}`] ?? `${service}:${operation}`;
+      const actions = [ACTION_NAMES[`${service}:${operation}`] ?? `${service}:${operation}`].flat();
       const use = new RegExp(`(?:new\\s+${local}\\s*\\(|(?<![\\w.])${local}\\s*\\()`);
       lines.forEach((line, i) => {
         if (!use.test(line)) return;
         const { className, method } = methods[i] ?? {};
-        sites.push({ action, method, ...(className === undefined ? {} : { className }) });
+        for (const action of actions)
+          sites.push({ action, method, ...(className === undefined ? {} : { className }) });
       });
     }
   }
@@ -137,6 +145,8 @@ export const bundledSources = async (pkg: LambdaPackage): Promise<string[]> => {
     target: 'node20',
     format: 'cjs',
     mainFields: ['module', 'main'],
+    // As scripts/build.mjs: the agents' instructions are bundled as strings.
+    loader: { '.md': 'text' },
     write: false,
     metafile: true,
     logLevel: 'silent',

@@ -13,6 +13,7 @@ FUNCTIONS=(webhook-handler slack-handler github-actions jira-actions sentry-acti
 ASSUME_YES=false
 DESTROY=false
 SKIP_BUILD=false
+SKIP_MODEL_CHECK=false
 BACKEND_CONFIG=""
 VAR_FILE=""
 
@@ -20,8 +21,9 @@ usage() {
   cat <<'EOF'
 Usage: scripts/deploy-aws.sh [options]
 
-Builds the Lambda packages (dist/*.zip), runs terraform init / plan / apply in
-infrastructure/terraform, then prints the webhook and Slack URLs and next steps.
+Builds the Lambda packages (dist/*.zip), runs terraform init / plan, checks that
+every Bedrock model the plan configures (agent_models) is accessible and not
+LEGACY, applies, then prints the webhook and Slack URLs and next steps.
 
 Options:
   --backend-config FILE  S3 backend settings for `terraform init` (see
@@ -33,14 +35,18 @@ Options:
                          infrastructure/terraform, which Terraform reads itself).
   --yes, -y              Apply (or destroy) without asking for confirmation.
   --skip-build           Reuse the zips already in dist/.
+  --skip-model-check     Do not ask Bedrock about the models before applying
+                         (for an identity that may not read Bedrock model details).
   --destroy              Tear everything down (asks first unless --yes). Turns
                          off the table's deletion protection first.
   --help, -h             Show this help.
 
 Prerequisites: terraform >= 1.10, aws CLI v2 with credentials for the target
-account, node >= 20.19 and npm. Bedrock model access for the chosen model
-(default: Claude Sonnet 4 through the us. inference profile) must be enabled in
-the Bedrock console.
+account, node >= 20.19 and npm. With model_provider = "bedrock" (the default),
+the account needs access to the models of agent_models in aws_region (default:
+Claude Haiku 4.5 and Claude Sonnet 4.6 through global. inference profiles; the
+Bedrock console's model catalog grants it). The script checks this before
+applying with `aws bedrock get-inference-profile` and `get-foundation-model`.
 
 Examples:
   scripts/deploy-aws.sh                                  # plan, confirm, apply
@@ -76,6 +82,10 @@ while [[ $# -gt 0 ]]; do
       ;;
     --skip-build)
       SKIP_BUILD=true
+      shift
+      ;;
+    --skip-model-check)
+      SKIP_MODEL_CHECK=true
       shift
       ;;
     --destroy)
@@ -189,6 +199,149 @@ var_file_args() {
   fi
 }
 
+# Reads a dotted field of a JSON document: json_field '{"a":{"b":1}}' a.b -> 1 ("" if absent).
+json_field() {
+  node -e '
+    let value;
+    try {
+      value = process.argv[2].split(".").reduce((o, k) => (o == null ? undefined : o[k]), JSON.parse(process.argv[1]));
+    } catch {}
+    console.log(value == null ? "" : typeof value === "object" ? JSON.stringify(value) : String(value));
+  ' "$1" "$2"
+}
+
+# The model settings of the saved plan. They are exactly what apply will use:
+# Terraform has resolved the defaults, terraform.tfvars, --var-file and TF_VAR_*,
+# and nothing is created yet. First line "<provider> <region>", then one line
+# per distinct model id: "<id> <agent>,<agent>...".
+plan_models() {
+  terraform -chdir="${TF_DIR}" show -json "${PLAN_FILE}" | node -e '
+    let text = "";
+    process.stdin.on("data", (chunk) => (text += chunk)).on("end", () => {
+      const variables = JSON.parse(text).variables ?? {};
+      const value = (name) => variables[name]?.value;
+      const classic = value("agent_runtime") === "agents-classic";
+      console.log((classic ? "bedrock" : (value("model_provider") ?? "bedrock")) + " " + (value("aws_region") ?? ""));
+      const agents = new Map();
+      for (const [agent, id] of Object.entries(value("agent_models") ?? {})) agents.set(id, [...(agents.get(id) ?? []), agent]);
+      for (const [id, names] of agents) console.log(id + " " + names.join(","));
+    });
+  '
+}
+
+# Explains why Bedrock refused or does not know a model, and what to do.
+model_error() {
+  local what="$1" id="$2" agents="$3" region="$4" error="$5"
+  echo "error: cannot use ${what} ${id} (agent_models: ${agents}) in ${region}:" >&2
+  echo "    $(tr '\n' ' ' <<<"${error}" | sed 's/^ *//')" >&2
+  case "${error}" in
+    *AccessDenied*)
+      cat >&2 <<EOF
+  What to do:
+    - Enable access to the model: Bedrock console (${region}) > Model catalog > the model;
+      for Anthropic models submit the one-time use case form first.
+    - Make sure the deploying identity may read Bedrock model details
+      (bedrock:GetInferenceProfile and bedrock:GetFoundationModel; the AmazonBedrockReadOnly
+      managed policy has both) and that no SCP denies Bedrock in ${region}.
+    - Or pick a model you can use in agent_models (terraform.tfvars) and price it in model_prices.
+  If you are sure the model is enabled, rerun with --skip-model-check.
+EOF
+      ;;
+    *ResourceNotFound* | *ValidationException* | *"not found"* | *"does not exist"*)
+      cat >&2 <<EOF
+  What to do: pick an id that exists in ${region} for agent_models (terraform.tfvars)
+  and price it in model_prices:
+    aws bedrock list-inference-profiles --region ${region} --type-equals SYSTEM_DEFINED --query 'inferenceProfileSummaries[].inferenceProfileId'
+    aws bedrock list-foundation-models --region ${region} --by-provider anthropic --query 'modelSummaries[].modelId'
+  or deploy to a region that offers it (aws_region).
+EOF
+      ;;
+    *)
+      echo "  What to do: fix the aws CLI error above (aws CLI v2 knows these commands), or rerun with --skip-model-check." >&2
+      ;;
+  esac
+}
+
+# Checks one model id: its inference profile (geo- or global-prefixed ids) must
+# be ACTIVE and its foundation model not LEGACY. Explains and returns 1 otherwise.
+check_model() {
+  local region="$1" id="$2" agents="$3"
+  local foundation="${id}" output status errors
+  errors="$(mktemp)"
+  if [[ "${id}" =~ ^(global|us|eu|apac|us-gov|jp|au|ca)\. ]]; then
+    # global.anthropic.claude-sonnet-4-6 -> anthropic.claude-sonnet-4-6
+    foundation="${id#*.}"
+    if ! output="$(aws bedrock get-inference-profile --region "${region}" --inference-profile-identifier "${id}" --output json 2>"${errors}")"; then
+      model_error "inference profile" "${id}" "${agents}" "${region}" "$(cat "${errors}")"
+      rm -f "${errors}"
+      return 1
+    fi
+    status="$(json_field "${output}" status)"
+    if [[ "${status}" != ACTIVE ]]; then
+      echo "error: inference profile ${id} (agent_models: ${agents}) is ${status:-in an unknown state} in ${region}, not ACTIVE: pick another id in agent_models." >&2
+      rm -f "${errors}"
+      return 1
+    fi
+  fi
+  if ! output="$(aws bedrock get-foundation-model --region "${region}" --model-identifier "${foundation}" --output json 2>"${errors}")"; then
+    model_error "foundation model" "${foundation}" "${agents}" "${region}" "$(cat "${errors}")"
+    rm -f "${errors}"
+    return 1
+  fi
+  rm -f "${errors}"
+  status="$(json_field "${output}" modelDetails.modelLifecycle.status)"
+  if [[ "${status}" == LEGACY ]]; then
+    local end_of_life
+    end_of_life="$(json_field "${output}" modelDetails.modelLifecycle.endOfLifeTime)"
+    cat >&2 <<EOF
+error: ${foundation} (agent_models: ${agents}) is LEGACY in Bedrock${end_of_life:+ (end of life ${end_of_life})}:
+  legacy models are not offered to accounts that have not used them recently, and they go away.
+  What to do: pick a current model for ${agents} in agent_models (terraform.tfvars), use its
+  inference profile id (global. or us./eu./apac. prefix) and add its price to model_prices:
+    aws bedrock list-foundation-models --region ${region} --by-provider anthropic --query "modelSummaries[?modelLifecycle.status=='ACTIVE'].modelId"
+EOF
+    return 1
+  fi
+  echo "    ${id}: ${status:-lifecycle status not reported} (${agents})"
+  # Whether this account may use the model: advice only (an older CLI lacks the command).
+  if output="$(aws bedrock get-foundation-model-availability --region "${region}" --model-id "${foundation}" --output json 2>/dev/null)"; then
+    local authorization entitlement
+    authorization="$(json_field "${output}" authorizationStatus)"
+    entitlement="$(json_field "${output}" entitlementAvailability)"
+    if [[ "${authorization}" == NOT_AUTHORIZED || "${entitlement}" == NOT_AVAILABLE ]]; then
+      echo "    warning: Bedrock reports ${foundation} as ${authorization:-?} (entitlement ${entitlement:-?}) for this account:" >&2
+      echo "             enable it in the Bedrock console (${region}) > Model catalog before the first task." >&2
+    fi
+  fi
+}
+
+# Stops before apply when a configured Bedrock model cannot be used.
+check_models() {
+  if [[ "${SKIP_MODEL_CHECK}" == true ]]; then
+    info "Skipping the Bedrock model check (--skip-model-check)"
+    return 0
+  fi
+  local spec provider region
+  spec="$(plan_models)" || die "could not read the models from the plan (terraform show -json ${PLAN_FILE})"
+  read -r provider region <<<"$(head -n 1 <<<"${spec}")"
+  if [[ "${provider}" == anthropic ]]; then
+    info "Model check skipped: model_provider is anthropic, so the Anthropic API serves the models and there is no Bedrock model access to check"
+    echo "    (put the API key in the anthropic secret; agent-invoker reports a wrong model name or key on its first call)"
+    return 0
+  fi
+  [[ -n "${region}" ]] || die "the plan names no aws_region"
+  info "Checking the Bedrock models of agent_models in ${region}"
+  local id agents failed=0
+  while read -r id agents; do
+    [[ -n "${id}" ]] || continue
+    check_model "${region}" "${id}" "${agents}" || failed=$((failed + 1))
+  done <<<"$(tail -n +2 <<<"${spec}")"
+  if ((failed > 0)); then
+    echo "Not applied: ${failed} model(s) cannot be used (see above). The plan is in infrastructure/terraform/${PLAN_FILE}." >&2
+    exit 1
+  fi
+}
+
 fill_slack_manifest() {
   local endpoint="$1"
   local template="${ROOT}/infrastructure/slack/app-manifest.json"
@@ -231,7 +384,7 @@ print_next_steps() {
     echo "  1. Put the secret values Terraform did not write (${empty}); see"
     echo "     infrastructure/terraform/README.md, section \"Secrets\", for the commands."
   else
-    echo "  1. All five secrets have values (they were given as Terraform variables)."
+    echo "  1. All secrets have values (they were given as Terraform variables)."
   fi
   echo "  2. Jira: System > WebHooks: the Jira URL above, with the jira webhook secret;"
   echo "     events: issue created/updated, comment created."
@@ -255,6 +408,7 @@ deploy() {
 
   info "Planning"
   terraform -chdir="${TF_DIR}" plan -input=false -out="${PLAN_FILE}" ${var_args[@]+"${var_args[@]}"}
+  check_models
   if ! confirm "Apply this plan?"; then
     echo "Not applied. The plan is in infrastructure/terraform/${PLAN_FILE}."
     exit 1

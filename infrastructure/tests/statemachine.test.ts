@@ -8,6 +8,7 @@ import {
   renderTemplate,
   TEMPLATE_VARIABLES,
 } from '../../packages/local/src/workflow';
+import { orchestratorJson } from '../statemachine/src/orchestrator';
 
 // asl-validator ships CommonJS without types.
 const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
@@ -37,6 +38,7 @@ interface State {
   Resource?: string;
   Parameters?: { FunctionName?: string; Payload?: Record<string, unknown> };
   TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
   Retry?: { ErrorEquals: string[]; JitterStrategy?: string; BackoffRate?: number; MaxAttempts?: number }[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
   ResultSelector?: Record<string, string>;
@@ -48,6 +50,18 @@ const rendered = renderOrchestrator() as { StartAt: string; States: Record<strin
 const tasks = Object.entries(rendered.States).filter(([, s]) => s.Type === 'Task');
 
 describe('infrastructure/statemachine/orchestrator.asl.json', () => {
+  it('is exactly what src/orchestrator.ts generates (npm run generate:statemachine)', () => {
+    expect(template).toBe(orchestratorJson());
+  });
+
+  it('is valid JSON before Terraform renders it: every placeholder sits inside a string', () => {
+    const raw = JSON.parse(template) as { StartAt: string; States: Record<string, State> };
+    expect(raw.StartAt).toBe('ClaimTask');
+    expect(raw.States.ClaimTask?.Parameters?.FunctionName).toBe(tfVar('agent_invoker_arn'));
+    // The parse succeeding with every variable present means none is bare (a bare one is a syntax error).
+    for (const name of TEMPLATE_VARIABLES) expect(template).toContain(tfVar(name));
+  });
+
   it('uses only the contract template variables and no other ${ or %{', () => {
     const used = [...template.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1]);
     expect(used.length).toBeGreaterThan(0);
@@ -133,16 +147,29 @@ describe('infrastructure/statemachine/orchestrator.asl.json', () => {
     );
   });
 
-  it('renders numbers bare', () => {
-    const states = renderOrchestrator({ approval_timeout_seconds: 123 }).States as Record<string, State>;
-    expect(states.RequestApproval?.TimeoutSeconds).toBe(123);
-    expect(states.WaitForCI?.TimeoutSeconds).toBe(7200);
+  it('reads the numeric settings as data: InitRun parses them into $.config, the states use ...Path fields', () => {
+    const states = renderOrchestrator({ approval_timeout_seconds: 123, max_fix_attempts: 5 })
+      .States as Record<
+      string,
+      State & { Parameters?: { config?: Record<string, string> }; Choices?: Record<string, unknown>[] }
+    >;
+    expect(states.InitRun?.Parameters?.config).toEqual({
+      'approvalTimeoutSeconds.$': "States.StringToJson('123')",
+      'ciTimeoutSeconds.$': "States.StringToJson('7200')",
+      'maxFixAttempts.$': "States.StringToJson('5')",
+    });
+    expect(states.RequestApproval?.TimeoutSecondsPath).toBe('$.config.approvalTimeoutSeconds');
+    expect(states.WaitForCI?.TimeoutSecondsPath).toBe('$.config.ciTimeoutSeconds');
+    expect(states.CheckCI?.Choices).toContainEqual(
+      expect.objectContaining({ NumericLessThanPath: '$.config.maxFixAttempts' }),
+    );
+    expect(states.NotifyCiFailed?.Parameters?.Payload?.['maxAttempts.$']).toBe('$.config.maxFixAttempts');
+    // Nothing numeric is left for Terraform to render bare.
+    expect(template).not.toMatch(/:\s*\$\{/);
   });
 
   it('calls only real integrations, each with a template function ARN and an action', () => {
-    const raw = JSON.parse(template.replace(/:\s*\$\{[a-z_]+_(seconds|attempts)\}/g, ': 1')) as {
-      States: Record<string, State>;
-    };
+    const raw = JSON.parse(template) as { States: Record<string, State> };
     for (const [name, state] of Object.entries(raw.States).filter(([, s]) => s.Type === 'Task')) {
       expect({ name, resource: ALLOWED_RESOURCES.includes(state.Resource ?? '') }).toEqual({
         name,
@@ -152,7 +179,7 @@ describe('infrastructure/statemachine/orchestrator.asl.json', () => {
       expect(typeof state.Parameters?.Payload?.action).toBe('string');
       if (state.Resource?.endsWith('.waitForTaskToken')) {
         expect(state.Parameters?.Payload?.['taskToken.$']).toBe('$$.Task.Token');
-        expect(state.TimeoutSeconds).toBeDefined();
+        expect(state.TimeoutSeconds ?? state.TimeoutSecondsPath).toBeDefined();
       } else {
         expect(
           state.ResultSelector === undefined ||

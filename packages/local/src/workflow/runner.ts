@@ -116,6 +116,29 @@ interface TaskStateDefinition {
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value ?? null)) as T;
 
+/** Where the runner carries a Task's TimeoutSecondsPath value (see emulateTimeoutSecondsPath). */
+const LOCAL_TIMEOUT_KEY = 'localTimeoutSeconds';
+
+/**
+ * AWS resolves a Task's TimeoutSecondsPath against the state input;
+ * aws-local-stepfunctions resolves it against the Parameters output. Evaluating
+ * the path once more inside Parameters (against the state input, as AWS does)
+ * and pointing TimeoutSecondsPath at that copy gives the AWS timeout locally.
+ * The Lambda handlers never see the extra field (only FunctionName and Payload
+ * are passed on).
+ */
+export const emulateTimeoutSecondsPath = (definition: StateMachineDefinition): StateMachineDefinition => {
+  const copy = clone(definition);
+  for (const state of Object.values(copy.States as unknown as Record<string, Record<string, unknown>>)) {
+    const path = state.TimeoutSecondsPath;
+    const parameters = state.Parameters as Record<string, unknown> | undefined;
+    if (state.Type !== 'Task' || typeof path !== 'string' || parameters === undefined) continue;
+    state.Parameters = { ...parameters, [`${LOCAL_TIMEOUT_KEY}.$`]: path };
+    state.TimeoutSecondsPath = `$.${LOCAL_TIMEOUT_KEY}`;
+  }
+  return copy;
+};
+
 /** A Lambda function error as Step Functions reports it: errorType as name, the JSON error as Cause. */
 class LambdaFunctionError extends Error {
   constructor(error: unknown) {
@@ -134,7 +157,9 @@ class LambdaFunctionError extends Error {
 export const createLocalWorkflow = (options: LocalWorkflowOptions) => {
   const vars: TemplateVars = { ...DEFAULT_TEMPLATE_VARS, ...options.templateVars };
   const definition = renderOrchestrator(vars, options.template) as unknown as StateMachineDefinition;
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: true, checkPaths: true } });
+  const machine = new StateMachine(emulateTimeoutSecondsPath(definition), {
+    validationOptions: { checkArn: true, checkPaths: true },
+  });
   const broker = new TaskTokenBroker();
   const callbackPort: TaskCallbackPort = new BrokerCallbackPort(broker);
   const executions = new Map<string, LocalExecution>();

@@ -60,8 +60,10 @@ export const readOrchestratorTemplate = (path = ORCHESTRATOR_TEMPLATE_PATH): str
 
 /**
  * Renders the template the way Terraform's templatefile() does for this file:
- * every `${name}` replaced by its value (strings inside quotes, numbers bare).
- * Unknown variables and template directives (`%{`) are errors, as in Terraform.
+ * every `${name}` replaced by its value. Every placeholder sits inside a JSON
+ * string (numbers are parsed by the definition's InitRun state), so the
+ * template is valid JSON before and after. Unknown variables and template
+ * directives (`%{`) are errors, as in Terraform.
  */
 export const renderTemplate = (template: string, vars: TemplateVars): string => {
   if (template.includes('%{'))

@@ -170,6 +170,15 @@ resource "aws_lambda_function" "agent_invoker" {
     mode = "Active"
   }
 
+  lifecycle {
+    # Lambda limits all environment variables of a function to 4 KB together;
+    # MODEL_PRICES grows with every priced model.
+    precondition {
+      condition     = sum([for name, value in merge(local.common_lambda_environment, local.agent_invoker_environment) : length(name) + length(value)]) <= 4096
+      error_message = "agent-invoker's environment would exceed Lambda's 4 KB limit: remove model_prices entries for models that agent_models does not use."
+    }
+  }
+
   depends_on = [aws_cloudwatch_log_group.lambda]
 }
 

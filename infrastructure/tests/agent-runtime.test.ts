@@ -219,6 +219,19 @@ maybe('agent runtime (real Terraform over the locals)', () => {
     });
   });
 
+  it("leaves agent-invoker well inside Lambda's 4 KB environment limit with the defaults", () => {
+    // lambda.tf's precondition counts names and values; common variables and real ARNs add about 250 bytes.
+    const size = Object.entries(defaults.environment).reduce(
+      (sum, [name, value]) => sum + name.length + value.length,
+      0,
+    );
+    expect(size).toBeLessThan(2500);
+    const lambda = readFileSync(join(terraformDir, 'lambda.tf'), 'utf8');
+    expect(lambda).toContain(
+      'sum([for name, value in merge(local.common_lambda_environment, local.agent_invoker_environment) : length(name) + length(value)]) <= 4096',
+    );
+  });
+
   it('scopes geographic profiles to their profile and in-region models to the region', () => {
     const geo = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
     const onDemand = 'anthropic.claude-3-haiku-20240307-v1:0';

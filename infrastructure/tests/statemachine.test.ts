@@ -71,19 +71,20 @@ describe('infrastructure/statemachine/orchestrator.asl.json', () => {
     // A stray `$` followed by `{` anywhere else would be a Terraform interpolation too.
     expect(
       template.replace(
-        /\$\{(agent_invoker_arn|slack_handler_arn|github_actions_arn|jira_actions_arn|approval_timeout_seconds|ci_timeout_seconds|max_fix_attempts)\}/g,
+        /\$\{(agent_invoker_arn|slack_handler_arn|github_actions_arn|jira_actions_arn|approval_timeout_seconds|ci_timeout_seconds|max_fix_attempts|max_agent_continues)\}/g,
         '',
       ),
     ).not.toMatch(/\$\{/);
   });
 
-  it('has exactly the seven variables of docs/contracts.md', () => {
+  it('has exactly the eight variables of docs/contracts.md', () => {
     expect([...TEMPLATE_VARIABLES].sort()).toEqual([
       'agent_invoker_arn',
       'approval_timeout_seconds',
       'ci_timeout_seconds',
       'github_actions_arn',
       'jira_actions_arn',
+      'max_agent_continues',
       'max_fix_attempts',
       'slack_handler_arn',
     ]);
@@ -148,8 +149,11 @@ describe('infrastructure/statemachine/orchestrator.asl.json', () => {
   });
 
   it('reads the numeric settings as data: InitRun parses them into $.config, the states use ...Path fields', () => {
-    const states = renderOrchestrator({ approval_timeout_seconds: 123, max_fix_attempts: 5 })
-      .States as Record<
+    const states = renderOrchestrator({
+      approval_timeout_seconds: 123,
+      max_fix_attempts: 5,
+      max_agent_continues: 2,
+    }).States as Record<
       string,
       State & { Parameters?: { config?: Record<string, string> }; Choices?: Record<string, unknown>[] }
     >;
@@ -157,6 +161,7 @@ describe('infrastructure/statemachine/orchestrator.asl.json', () => {
       'approvalTimeoutSeconds.$': "States.StringToJson('123')",
       'ciTimeoutSeconds.$': "States.StringToJson('7200')",
       'maxFixAttempts.$': "States.StringToJson('5')",
+      'maxAgentContinues.$': "States.StringToJson('2')",
     });
     expect(states.RequestApproval?.TimeoutSecondsPath).toBe('$.config.approvalTimeoutSeconds');
     expect(states.WaitForCI?.TimeoutSecondsPath).toBe('$.config.ciTimeoutSeconds');
@@ -225,6 +230,64 @@ describe('infrastructure/statemachine/orchestrator.asl.json', () => {
         ).toBe(true);
       }
     }
+  });
+
+  it('loops every agent step on continue, at most max_agent_continues times, then escalates naming the step', () => {
+    interface Loose {
+      Type: string;
+      Next?: string;
+      Default?: string;
+      Parameters?: Record<string, unknown> & { Payload?: Record<string, unknown> };
+      ResultSelector?: Record<string, string>;
+      ResultPath?: string;
+      Choices?: (Record<string, unknown> & { Next: string })[];
+    }
+    const states = renderOrchestrator({ max_agent_continues: 4 }).States as Record<string, Loose>;
+    const agentSteps = Object.entries(states).filter(
+      ([, s]) => s.Type === 'Task' && s.Parameters?.Payload?.action === 'invokeAgent',
+    );
+    expect(agentSteps.map(([name]) => name).sort()).toEqual([
+      'AutoFix',
+      'Discover',
+      'DiscoverFromSentry',
+      'Execute',
+      'FixFromCommand',
+      'Plan',
+      'PlanSentryFix',
+      'Revise',
+    ]);
+    for (const [name, task] of agentSteps) {
+      const payload = task.Parameters?.Payload ?? {};
+      expect(payload['continuation.$']).toBe('$.continues.count');
+      expect(task.ResultSelector?.['continue.$']).toBe('$.Payload.continue');
+      // Each run overwrites $.step: a continued run must not read its input from there.
+      expect(JSON.stringify(payload.input ?? payload['input.$'])).not.toMatch(/"\$\.step[."]/);
+      const check = states[task.Next as string];
+      expect(check?.Type).toBe('Choice');
+      const [again, limit, finished] = check?.Choices ?? [];
+      expect(again).toEqual({
+        And: [
+          { Variable: '$.step.continue', BooleanEquals: true },
+          { Variable: '$.continues.count', NumericLessThanPath: '$.config.maxAgentContinues' },
+        ],
+        Next: `Continue${name}`,
+      });
+      expect(states[`Continue${name}`]).toMatchObject({
+        Parameters: { 'count.$': 'States.MathAdd($.continues.count, 1)' },
+        ResultPath: '$.continues',
+        Next: name,
+      });
+      expect(limit).toEqual({ Variable: '$.step.continue', BooleanEquals: true, Next: `${name}NotFinished` });
+      expect(states[`${name}NotFinished`]).toMatchObject({
+        Parameters: { kind: 'escalated', reason: `agent step ${name} did not finish within 4 continuations` },
+        ResultPath: '$.escalation',
+        Next: 'Escalate',
+      });
+      // Finished after continuing: the counter goes back to 0 on the way to the original next state.
+      expect(finished).toMatchObject({ Variable: '$.continues.count', NumericGreaterThan: 0 });
+      expect(states[finished?.Next as string]).toMatchObject({ Result: { count: 0 }, Next: check?.Default });
+    }
+    expect(states.InitRun?.Parameters).toMatchObject({ continues: { count: 0 } });
   });
 
   it('starts with the claim, and recording an escalation cannot loop back into error handling', () => {

@@ -149,38 +149,6 @@ const notify = (comment: string, payload: Template, next: string): TaskState =>
     },
   );
 
-type AgentName = 'discovery' | 'planning' | 'execution' | 'cicd';
-interface AgentStep {
-  agent: AgentName;
-  /** The task status while the agent works. */
-  status: string;
-  /** What the agent works from (agent-invoker's AgentStepInput). */
-  input: Template;
-  comment: string;
-  next: string;
-}
-
-/** One agent run through agent-invoker `invokeAgent`; its result lands in `$.step`. */
-const agentStep = (name: string, step: AgentStep): States => ({
-  [name]: call(
-    FN.invoker,
-    { action: 'invokeAgent', agent: step.agent, ...RUN, status: step.status, input: step.input },
-    {
-      comment: step.comment,
-      timeoutSeconds: AGENT_TIMEOUT_SECONDS,
-      resultSelector: {
-        'agent.$': '$.Payload.agent',
-        'output.$': '$.Payload.output',
-        'work.$': '$.Payload.work',
-      },
-      resultPath: '$.step',
-      retry: AGENT_RETRY,
-      catch: AGENT_CATCH,
-      next: step.next,
-    },
-  ),
-});
-
 /** A planned escalation: why, in `$.escalation`, then Escalate. */
 const escalation = (parameters: Template, comment?: string): PassState => ({
   Type: 'Pass',
@@ -189,6 +157,176 @@ const escalation = (parameters: Template, comment?: string): PassState => ({
   ResultPath: '$.escalation',
   Next: 'Escalate',
 });
+
+type AgentName = 'discovery' | 'planning' | 'execution' | 'cicd';
+interface AgentStep {
+  agent: AgentName;
+  /** The task status while the agent works. */
+  status: string;
+  /** What the agent works from (agent-invoker's AgentStepInput). */
+  input: Template;
+  comment: string;
+  /** Where the workflow goes once the agent has finished (a state, or another agent step). */
+  next: string;
+}
+
+/** The eight agent steps: each is an agent-invoker `invokeAgent` call whose result lands in `$.step`. */
+const AGENT_STEPS: Record<string, AgentStep> = {
+  Discover: {
+    agent: 'discovery',
+    status: 'DISCOVERING',
+    input: { context: 'ticket' },
+    comment: 'Rank the repositories the ticket touches.',
+    next: 'Plan',
+  },
+  Plan: {
+    agent: 'planning',
+    status: 'PLANNING',
+    input: { context: 'ticket', 'discovery.$': '$.step.output' },
+    comment: 'Branch + PLAN.md + draft PR + Jira comment.',
+    next: 'RecordAwaitingApproval',
+  },
+  DiscoverFromSentry: {
+    agent: 'discovery',
+    status: 'DISCOVERING',
+    input: { context: 'sentry' },
+    comment: 'Rank the repositories from the Sentry stack trace (in-app frames).',
+    next: 'PlanSentryFix',
+  },
+  PlanSentryFix: {
+    agent: 'planning',
+    status: 'PLANNING',
+    input: { context: 'sentry', 'discovery.$': '$.step.output' },
+    comment: 'A bug-fix plan for the Sentry error: reproduce with a failing test, then fix.',
+    next: 'RecordAwaitingApproval',
+  },
+  Execute: {
+    agent: 'execution',
+    status: 'EXECUTING',
+    input: { 'plan.$': '$.step.output' },
+    comment: 'Implement the plan test-first and push to the PR branch.',
+    next: 'RecordAwaitingCi',
+  },
+  Revise: {
+    agent: 'execution',
+    status: 'EXECUTING',
+    input: { revision: true },
+    comment: 'Apply the review feedback on the existing branch.',
+    next: 'RecordAwaitingCi',
+  },
+  FixFromCommand: {
+    agent: 'cicd',
+    status: 'FIXING',
+    input: { trigger: 'command', 'attempt.$': '$.loop.attempts' },
+    comment: 'Fix what the /agent fix feedback (and the last CI failure) describes, on the existing branch.',
+    next: 'CheckFixPushed',
+  },
+  AutoFix: {
+    agent: 'cicd',
+    status: 'FIXING',
+    input: { trigger: 'ci', 'attempt.$': '$.loop.attempts', 'ci.$': '$.ci' },
+    comment: 'Read the failed job logs and push a fix.',
+    next: 'CheckFixPushed',
+  },
+};
+
+/** An input read from `$.step` (the previous step's result) would be lost when the step continues. */
+const readsPreviousStep = (step: AgentStep): boolean => JSON.stringify(step.input).includes('"$.step');
+
+/** The first state of an agent step (its input Pass when it has one); any other state as is. */
+const entry = (name: string): string => {
+  const step = AGENT_STEPS[name];
+  return step !== undefined && readsPreviousStep(step) ? `Start${name}` : name;
+};
+
+/**
+ * An agent step and its continue loop. agent-invoker stops before its Lambda
+ * deadline with the conversation stored and returns `continue: true`; the same
+ * Task then runs again with `continuation` = how many times it was continued,
+ * at most `max_agent_continues` times, else the task escalates. `$.continues.count`
+ * is 0 whenever a step starts (InitRun; reset when a continued step finishes).
+ * A step whose input reads `$.step` first fixes it in `$.stepInput` (Start…),
+ * because each run of the Task overwrites `$.step`.
+ */
+const agentStep = (name: string): States => {
+  const step = AGENT_STEPS[name];
+  if (step === undefined) throw new Error(`no agent step ${name}`);
+  const fixesInput = readsPreviousStep(step);
+  const check = `Check${name}Continue`;
+  const again = `Continue${name}`;
+  const limit = `${name}NotFinished`;
+  const finished = `${name}Finished`;
+  const next = entry(step.next);
+  const startState: PassState = {
+    Type: 'Pass',
+    Comment: `The input of ${name}, fixed before it runs: a continued run gets the same.`,
+    Parameters: step.input,
+    ResultPath: '$.stepInput',
+    Next: name,
+  };
+  const checkState: ChoiceState = {
+    Type: 'Choice',
+    Comment: `${name} stopped before the Lambda deadline (continue): run it again, up to max_agent_continues times.`,
+    Choices: [
+      {
+        And: [
+          { Variable: '$.step.continue', BooleanEquals: true },
+          { Variable: '$.continues.count', NumericLessThanPath: '$.config.maxAgentContinues' },
+        ],
+        Next: again,
+      },
+      { Variable: '$.step.continue', BooleanEquals: true, Next: limit },
+      { Variable: '$.continues.count', NumericGreaterThan: 0, Next: finished },
+    ],
+    Default: next,
+  };
+  return {
+    ...(fixesInput ? { [`Start${name}`]: startState } : {}),
+    [name]: call(
+      FN.invoker,
+      {
+        action: 'invokeAgent',
+        agent: step.agent,
+        ...RUN,
+        status: step.status,
+        ...(fixesInput ? { 'input.$': '$.stepInput' } : { input: step.input }),
+        'continuation.$': '$.continues.count',
+      },
+      {
+        comment: step.comment,
+        timeoutSeconds: AGENT_TIMEOUT_SECONDS,
+        resultSelector: {
+          'agent.$': '$.Payload.agent',
+          'continue.$': '$.Payload.continue',
+          'output.$': '$.Payload.output',
+          'work.$': '$.Payload.work',
+        },
+        resultPath: '$.step',
+        retry: AGENT_RETRY,
+        catch: AGENT_CATCH,
+        next: check,
+      },
+    ),
+    [check]: checkState,
+    [again]: {
+      Type: 'Pass',
+      Parameters: { 'count.$': 'States.MathAdd($.continues.count, 1)' },
+      ResultPath: '$.continues',
+      Next: name,
+    },
+    [limit]: escalation({
+      kind: 'escalated',
+      reason: `agent step ${name} did not finish within ${tf('max_agent_continues')} continuations`,
+    }),
+    [finished]: {
+      Type: 'Pass',
+      Comment: 'The next agent step starts counting from 0.',
+      Result: { count: 0 },
+      ResultPath: '$.continues',
+      Next: next,
+    },
+  };
+};
 
 interface FinishTail {
   /** The agent-invoker `finishTask` state. */
@@ -293,15 +431,17 @@ export const orchestrator = (): StateMachine => ({
     InitRun: {
       Type: 'Pass',
       Comment:
-        "The run's state: the claimed task, the settings Terraform rendered (parsed here, so the template stays valid JSON) and the fix-loop counter (CI/CD agent runs so far).",
+        "The run's state: the claimed task, the settings Terraform rendered (parsed here, so the template stays valid JSON), the fix-loop counter (CI/CD agent runs so far) and the continue counter of the current agent step.",
       Parameters: {
         ...fromInput('taskId', 'runId', 'source', 'kind', 'step'),
         config: {
           'approvalTimeoutSeconds.$': tfNumber('approval_timeout_seconds'),
           'ciTimeoutSeconds.$': tfNumber('ci_timeout_seconds'),
           'maxFixAttempts.$': tfNumber('max_fix_attempts'),
+          'maxAgentContinues.$': tfNumber('max_agent_continues'),
         },
         loop: { attempts: 0 },
+        continues: { count: 0 },
       },
       // No ResultPath: the new state replaces the input (it carries every field over).
       Next: 'RouteRun',
@@ -312,40 +452,16 @@ export const orchestrator = (): StateMachine => ({
       Choices: [
         { Variable: '$.kind', StringEquals: 'fix', Next: 'StartCommandFix' },
         { Variable: '$.kind', StringEquals: 'revise', Next: 'NotifyRevisionStarted' },
-        { Variable: '$.source', StringEquals: 'sentry', Next: 'DiscoverFromSentry' },
+        { Variable: '$.source', StringEquals: 'sentry', Next: entry('DiscoverFromSentry') },
       ],
-      Default: 'Discover',
+      Default: entry('Discover'),
     },
 
     // New tasks: discover, plan, approve, execute.
-    ...agentStep('Discover', {
-      agent: 'discovery',
-      status: 'DISCOVERING',
-      input: { context: 'ticket' },
-      comment: 'Rank the repositories the ticket touches.',
-      next: 'Plan',
-    }),
-    ...agentStep('Plan', {
-      agent: 'planning',
-      status: 'PLANNING',
-      input: { context: 'ticket', 'discovery.$': '$.step.output' },
-      comment: 'Branch + PLAN.md + draft PR + Jira comment.',
-      next: 'RecordAwaitingApproval',
-    }),
-    ...agentStep('DiscoverFromSentry', {
-      agent: 'discovery',
-      status: 'DISCOVERING',
-      input: { context: 'sentry' },
-      comment: 'Rank the repositories from the Sentry stack trace (in-app frames).',
-      next: 'PlanSentryFix',
-    }),
-    ...agentStep('PlanSentryFix', {
-      agent: 'planning',
-      status: 'PLANNING',
-      input: { context: 'sentry', 'discovery.$': '$.step.output' },
-      comment: 'A bug-fix plan for the Sentry error: reproduce with a failing test, then fix.',
-      next: 'RecordAwaitingApproval',
-    }),
+    ...agentStep('Discover'),
+    ...agentStep('Plan'),
+    ...agentStep('DiscoverFromSentry'),
+    ...agentStep('PlanSentryFix'),
     RecordAwaitingApproval: recordStep(
       'AWAITING_APPROVAL',
       "States.Format('Plan ready for approval: {}', $.step.output.prUrl)",
@@ -372,44 +488,25 @@ export const orchestrator = (): StateMachine => ({
     NotifyExecutionStarted: notify(
       'Slack thread: the plan was approved, execution starts.',
       { kind: 'execution_started', 'prUrl.$': '$.step.work.prUrl', 'by.$': '$.approval.by' },
-      'Execute',
+      entry('Execute'),
     ),
-    ...agentStep('Execute', {
-      agent: 'execution',
-      status: 'EXECUTING',
-      input: { 'plan.$': '$.step.output' },
-      comment: 'Implement the plan test-first and push to the PR branch.',
-      next: 'RecordAwaitingCi',
-    }),
+    ...agentStep('Execute'),
 
     // GitHub commands on an existing pull request.
     NotifyRevisionStarted: notify(
       'Slack thread: a revision run starts on the existing PR.',
       { kind: 'execution_started', 'prUrl.$': '$.step.work.prUrl', revision: true },
-      'Revise',
+      entry('Revise'),
     ),
-    ...agentStep('Revise', {
-      agent: 'execution',
-      status: 'EXECUTING',
-      input: { revision: true },
-      comment: 'Apply the review feedback on the existing branch.',
-      next: 'RecordAwaitingCi',
-    }),
+    ...agentStep('Revise'),
     StartCommandFix: {
       Type: 'Pass',
       Comment: 'A /agent fix run is itself a CI/CD agent run and counts toward the limit.',
       Result: { attempts: 1 },
       ResultPath: '$.loop',
-      Next: 'FixFromCommand',
+      Next: entry('FixFromCommand'),
     },
-    ...agentStep('FixFromCommand', {
-      agent: 'cicd',
-      status: 'FIXING',
-      input: { trigger: 'command', 'attempt.$': '$.loop.attempts' },
-      comment:
-        'Fix what the /agent fix feedback (and the last CI failure) describes, on the existing branch.',
-      next: 'CheckFixPushed',
-    }),
+    ...agentStep('FixFromCommand'),
 
     // The CI loop.
     RecordAwaitingCi: recordStep(
@@ -475,15 +572,9 @@ export const orchestrator = (): StateMachine => ({
         'headSha.$': '$.ci.headSha',
         'prUrl.$': '$.step.work.prUrl',
       },
-      'AutoFix',
+      entry('AutoFix'),
     ),
-    ...agentStep('AutoFix', {
-      agent: 'cicd',
-      status: 'FIXING',
-      input: { trigger: 'ci', 'attempt.$': '$.loop.attempts', 'ci.$': '$.ci' },
-      comment: 'Read the failed job logs and push a fix.',
-      next: 'CheckFixPushed',
-    }),
+    ...agentStep('AutoFix'),
     CheckFixPushed: {
       Type: 'Choice',
       Comment:

@@ -11,6 +11,7 @@ export interface TemplateVars {
   approval_timeout_seconds: number;
   ci_timeout_seconds: number;
   max_fix_attempts: number;
+  max_agent_continues: number;
 }
 
 export const TEMPLATE_VARIABLES = [
@@ -21,6 +22,7 @@ export const TEMPLATE_VARIABLES = [
   'approval_timeout_seconds',
   'ci_timeout_seconds',
   'max_fix_attempts',
+  'max_agent_continues',
 ] as const satisfies readonly (keyof TemplateVars)[];
 
 /** Function ARNs of the in-process Lambdas (any well-formed ARN works; these name the local stack). */
@@ -31,7 +33,7 @@ export const LOCAL_FUNCTION_ARNS = {
   jiraActions: 'arn:aws:lambda:us-east-1:000000000000:function:enterprise-agents-jira-actions',
 } as const;
 
-/** Production defaults: 72 h approval, 2 h CI, 3 fix attempts. */
+/** Production defaults: 72 h approval, 2 h CI, 3 fix attempts, 8 continues of one agent step. */
 export const DEFAULT_TEMPLATE_VARS: TemplateVars = {
   agent_invoker_arn: LOCAL_FUNCTION_ARNS.agentInvoker,
   slack_handler_arn: LOCAL_FUNCTION_ARNS.slackHandler,
@@ -40,6 +42,7 @@ export const DEFAULT_TEMPLATE_VARS: TemplateVars = {
   approval_timeout_seconds: 259_200,
   ci_timeout_seconds: 7_200,
   max_fix_attempts: 3,
+  max_agent_continues: 8,
 };
 
 /** Where the one definition lives (the file Terraform's templatefile() reads). */

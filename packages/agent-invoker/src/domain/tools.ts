@@ -56,6 +56,8 @@ export interface AgentTool {
   parameterNames: ReadonlySet<string>;
   /** JSON types of the body properties, as Bedrock labels them. */
   bodyTypes: Readonly<Record<string, string>>;
+  /** Whether the operation takes a request body; without one every argument is a parameter. */
+  hasBody: boolean;
 }
 
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -137,6 +139,7 @@ export const toolsFor = (
       operationId: op.operationId,
       parameterNames: parameters,
       bodyTypes,
+      hasBody: op.requestBody !== undefined,
     };
   });
 };
@@ -161,15 +164,17 @@ export const toActionGroupEvent = (
   session: { agent: AgentName; sessionId: string; sessionAttributes: Record<string, string> },
 ): ActionGroupEvent => {
   const entries = Object.entries(input).filter(([, value]) => value !== undefined && value !== null);
+  // Arguments the schema does not name still reach the handler, whose validation refuses them clearly.
+  const isParameter = (name: string): boolean => tool.parameterNames.has(name) || !tool.hasBody;
   const parameters = entries
-    .filter(([name]) => tool.parameterNames.has(name))
+    .filter(([name]) => isParameter(name))
     .map(([name, value]) => ({
       name,
       type: typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : 'string',
       value: asString(value),
     }));
   const properties = entries
-    .filter(([name]) => !tool.parameterNames.has(name))
+    .filter(([name]) => !isParameter(name))
     .map(([name, value]) => ({
       name,
       type: bedrockType(value, tool.bodyTypes[name]),

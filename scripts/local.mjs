@@ -2,6 +2,7 @@
 // Runs a command of the local stack (packages/local/src/cli/<name>.ts): bundles it
 // with esbuild (already a build dependency; no TypeScript runner needed) and runs it.
 import { spawn } from 'node:child_process';
+import { renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -13,9 +14,12 @@ if (name !== 'dev' && name !== 'demo') {
   process.exit(2);
 }
 const outfile = join(root, 'packages', 'local', 'dist', `${name}.mjs`);
+// Built next to the target and renamed over it: two stacks starting at once (tests) never
+// run a half-written bundle.
+const building = `${outfile}.${process.pid}.tmp`;
 await build({
   entryPoints: [join(root, 'packages', 'local', 'src', 'cli', `${name}.ts`)],
-  outfile,
+  outfile: building,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -32,6 +36,7 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
 });
+renameSync(building, outfile);
 const child = spawn(process.execPath, ['--enable-source-maps', outfile, ...process.argv.slice(3)], {
   stdio: 'inherit',
   env: {

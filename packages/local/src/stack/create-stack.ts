@@ -10,6 +10,7 @@ import {
   CostStore,
   createGitHubClient,
   DeliveryStore,
+  type Env,
   type Logger,
   OctokitGitHub,
   type TaskCallbackPort,
@@ -17,15 +18,10 @@ import {
   ThreadStore,
   TimelineRepository,
 } from '@enterprise-agents/core';
-import { type LocalDynamo, startDynamo } from '@enterprise-agents/core/testing';
-import { type GitHubFake, startGitHubFake } from '@enterprise-agents/fakes/github';
-import { type JiraFake, startJiraFake } from '@enterprise-agents/fakes/jira';
-import { type SentryFake, startSentryFake } from '@enterprise-agents/fakes/sentry';
-import {
-  type SlackFake,
-  SLACK_FAKE_TOKEN as slackToken,
-  startSlackFake,
-} from '@enterprise-agents/fakes/slack';
+import type { GitHubFake } from '@enterprise-agents/fakes/github';
+import type { JiraFake } from '@enterprise-agents/fakes/jira';
+import type { SentryFake } from '@enterprise-agents/fakes/sentry';
+import { type SlackFake, SLACK_FAKE_TOKEN as slackToken } from '@enterprise-agents/fakes/slack';
 import { createHandler as createGitHubActions, OctokitRepoHost } from '@enterprise-agents/github-actions';
 import {
   createHandler as createJiraActions,
@@ -52,35 +48,25 @@ import {
   type LocalWorkflow,
   type LoopRuntimeWiring,
 } from '../workflow';
+import { defaultLocalSettings, LOCAL_SECRETS, type LocalSettings } from './config';
+import { approvePlan, rejectPlan, sendSlashCommand } from './drive';
+import { type LocalDynamo, startLocalDynamo } from './dynamo';
 import { type HttpHandler, startHttpServer } from './http-server';
+import { createInspection, listAllTasks } from './inspect';
 import { CiPolicies, type CiPolicy, SandboxCi } from './sandbox-ci';
-
-/** The secrets of the local stack: not secret, but used exactly as production uses theirs. */
-export const LOCAL_SECRETS = {
-  githubWebhook: 'local-github-webhook-secret',
-  jiraWebhook: 'local-jira-webhook-secret',
-  sentryClient: 'local-sentry-client-secret',
-  slackSigning: 'local-slack-signing-secret',
-  githubToken: 'local-github-token',
-  jiraEmail: 'agent-bot@example.com',
-  jiraApiToken: 'local-jira-api-token',
-  sentryAuthToken: 'local-sentry-auth-token',
-} as const;
-
-export const LOCAL_DEFAULTS = {
-  org: 'acme',
-  repo: 'acme/app',
-  jiraProject: 'ENG',
-  slackChannel: 'C0AGENTS',
-  approver: 'U0APPROVER',
-  botLogin: 'enterprise-agents[bot]',
-  sentryOrg: 'acme',
-  sentryProject: 'app',
-} as const;
+import { seedJiraIssueFromWebhook, startSandboxes } from './sandboxes';
 
 export interface LocalStackOptions {
-  /** HTTP port on 127.0.0.1 (0 picks a free one). */
+  /** HTTP port (0 picks a free one). */
   port?: number;
+  /** Address to listen on; 127.0.0.1 by default. */
+  host?: string;
+  /** The configuration read from the environment (readLocalSettings); sandboxes and local secrets by default. */
+  settings?: LocalSettings;
+  /** The environment the settings were read from, for the agent runtime selection. */
+  env?: Env;
+  /** Keep the embedded database in `<dataDir>/dynamodb` across restarts; in memory when unset. */
+  dataDir?: string;
   /** Outcome of each sandbox CI run; default always green. `false` leaves CI to the caller. */
   ci?: CiPolicy | false;
   /**
@@ -96,6 +82,9 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   url: string;
+  settings: LocalSettings;
+  /** The agents in one line, for the banner. */
+  agents: string;
   dynamo: LocalDynamo;
   github: GitHubFake;
   jira: JiraFake;
@@ -119,37 +108,46 @@ export interface LocalStack {
  */
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const { logger } = options;
-  const dynamo = await startDynamo('enterprise-agents-local');
+  const settings = options.settings ?? defaultLocalSettings();
+  const { vendors } = settings;
+  let apiUrl = '';
+  const dynamo = await startLocalDynamo(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   const { table } = dynamo;
-  const github = await startGitHubFake({ tokens: [LOCAL_SECRETS.githubToken] });
-  const jira = await startJiraFake({ email: LOCAL_SECRETS.jiraEmail, apiToken: LOCAL_SECRETS.jiraApiToken });
-  const sentry = await startSentryFake({
-    org: LOCAL_DEFAULTS.sentryOrg,
-    authToken: LOCAL_SECRETS.sentryAuthToken,
+  const sandboxes = await startSandboxes({
+    settings,
+    apiUrl: () => apiUrl,
+    ...(options.log === undefined ? {} : { log: options.log }),
   });
-  const slack = await startSlackFake();
-  github.state.seedRepo({
-    fullName: LOCAL_DEFAULTS.repo,
-    language: 'TypeScript',
-    description: 'The sandbox repository the agents work on',
-    files: {
-      'README.md': '# app\n\nA sample service.\n',
-      'AGENTS.md': 'Run `npm test` before pushing. Keep functions small.\n',
-      'package.json': '{"name":"app","scripts":{"test":"node --test"}}\n',
-      'src/login.ts': 'export const login = (user: string): boolean => user.length > 0;\n',
-    },
-  });
+  const { github, jira, sentry, slack } = sandboxes;
+  // Pull request numbers of tasks kept in a data directory stay taken in the fresh GitHub sandbox.
+  for (const task of dynamo.reused ? await listAllTasks(table) : [])
+    if (task.repo !== undefined && task.prNumber !== undefined)
+      github.state.pullNumberFloor.set(
+        task.repo.toLowerCase(),
+        Math.max(task.prNumber, github.state.pullNumberFloor.get(task.repo.toLowerCase()) ?? 0),
+      );
+  // Each vendor: its real API when credentials are set (config.ts), the sandbox otherwise.
+  const githubApi =
+    vendors.github.mode === 'real'
+      ? vendors.github
+      : { apiUrl: github.url, auth: { type: 'token' as const, token: LOCAL_SECRETS.githubToken } };
+  const jiraApi =
+    vendors.jira.mode === 'real'
+      ? vendors.jira
+      : { baseUrl: jira.url, email: LOCAL_SECRETS.jiraEmail, apiToken: LOCAL_SECRETS.jiraApiToken };
+  const sentryApi =
+    vendors.sentry.mode === 'real'
+      ? vendors.sentry
+      : { apiUrl: sentry.url, org: sentry.org, authToken: LOCAL_SECRETS.sentryAuthToken };
+  const slackApi =
+    vendors.slack.mode === 'real' ? vendors.slack : { apiUrl: slack.apiUrl, token: slackToken };
 
   const tasks = new TaskRepository(table);
   const timeline = new TimelineRepository(table);
   const costs = new CostStore(table);
   const approvals = new ApprovalStore(table);
   const ciWaits = new CiWaitStore(table);
-  const octokit = createGitHubClient({
-    auth: { type: 'token', token: LOCAL_SECRETS.githubToken },
-    baseUrl: github.url,
-    logger,
-  });
+  const octokit = createGitHubClient({ auth: githubApi.auth, baseUrl: githubApi.apiUrl, logger });
   const githubPort = new OctokitGitHub(octokit);
 
   // Handlers are built before the workflow that calls them: reach its ports lazily.
@@ -170,35 +168,28 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
   const githubActions = createGitHubActions({
     host: new OctokitRepoHost(octokit),
-    guardrails: {
-      org: LOCAL_DEFAULTS.org,
-      repoAllowlist: [],
-      branchPrefix: 'agent/',
-      protectedPaths: ['.github/workflows/**'],
-      maxFileBytes: 200_000,
-      maxFilesPerCommit: 50,
-    },
+    guardrails: settings.guardrails,
     audit: timeline,
     ciWait: { ciWaits, github: githubPort, callback, timeline },
     logger: logger.child({ component: 'github-actions' }),
   });
   const jiraActions = createJiraActions({
     jira: new JiraRestClient({
-      baseUrl: jira.url,
-      credentials: async () => ({ email: LOCAL_SECRETS.jiraEmail, apiToken: LOCAL_SECRETS.jiraApiToken }),
+      baseUrl: jiraApi.baseUrl,
+      credentials: async () => ({ email: jiraApi.email, apiToken: jiraApi.apiToken }),
       logger,
     }),
     audit: timeline,
     tasks: new DynamoTaskReader(table),
-    baseUrl: jira.url,
-    allowedProjects: [],
+    baseUrl: jiraApi.baseUrl,
+    allowedProjects: settings.jiraAllowedProjects,
     logger: logger.child({ component: 'jira-actions' }),
   });
   const sentryActions = createSentryActions({
     sentry: new SentryRestClient({
-      apiUrl: sentry.url,
-      org: LOCAL_DEFAULTS.sentryOrg,
-      authToken: async () => LOCAL_SECRETS.sentryAuthToken,
+      apiUrl: sentryApi.apiUrl,
+      org: sentryApi.org,
+      authToken: async () => sentryApi.authToken,
       logger,
     }),
     logger: logger.child({ component: 'sentry-actions' }),
@@ -231,11 +222,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     logger: logger.child({ component: 'agent-invoker' }),
     config: {
       prices: DEFAULT_MODEL_PRICES,
-      taskBudgetUsd: 10,
-      dailyBudgetUsd: 100,
-      maxFixAttempts: 3,
-      branchPrefix: 'agent/',
-      githubOrg: LOCAL_DEFAULTS.org,
+      taskBudgetUsd: settings.invoker.taskBudgetUsd,
+      dailyBudgetUsd: settings.invoker.dailyBudgetUsd,
+      maxFixAttempts: settings.invoker.maxFixAttempts,
+      branchPrefix: settings.invoker.branchPrefix,
+      githubOrg: settings.guardrails.org,
     },
   });
 
@@ -250,34 +241,24 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     callback,
     executions,
     publisher,
-    slack: new SlackWebApi({ token: async () => slackToken, slackApiUrl: slack.apiUrl, logger }),
+    slack: new SlackWebApi({ token: async () => slackApi.token, slackApiUrl: slackApi.apiUrl, logger }),
     responder: new FetchResponder(),
     followUps,
-    signingSecret: async () => LOCAL_SECRETS.slackSigning,
-    settings: {
-      defaultChannel: LOCAL_DEFAULTS.slackChannel,
-      channelMap: {},
-      approvers: [LOCAL_DEFAULTS.approver],
-      maxFixAttempts: 3,
-    },
+    signingSecret: async () => settings.secrets.slackSigning,
+    settings: settings.slack,
     logger: logger.child({ component: 'slack-handler' }),
   });
   followUps.bind((job) => slackHandler(job));
 
   const webhookHandler = createWebhookHandler({
-    config: {
-      maxBodyBytes: 1_048_576,
-      jira: { triggerLabel: 'AI', allowedProjects: [], baseUrl: jira.url },
-      github: { org: LOCAL_DEFAULTS.org, botLogin: LOCAL_DEFAULTS.botLogin },
-      sentry: { minLevel: 'error' },
-    },
+    config: { ...settings.webhook, jira: { ...settings.webhook.jira, baseUrl: jiraApi.baseUrl } },
     secrets: {
       secretsFor: async (source) => [
         (
           {
-            github: LOCAL_SECRETS.githubWebhook,
-            jira: LOCAL_SECRETS.jiraWebhook,
-            sentry: LOCAL_SECRETS.sentryClient,
+            github: settings.secrets.githubWebhook,
+            jira: settings.secrets.jiraWebhook,
+            sentry: settings.secrets.sentryClient,
           } as const
         )[source],
       ],
@@ -294,14 +275,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     logger: logger.child({ component: 'webhook-handler' }),
   });
 
-  let apiUrl = '';
+  // Real GitHub runs real Actions: their workflow_run webhooks arrive through the tunnel.
   const ci =
-    options.ci === false
+    options.ci === false || vendors.github.mode === 'real'
       ? undefined
       : new SandboxCi({
           github,
           webhookUrl: () => `${apiUrl}/webhooks/github`,
-          webhookSecret: LOCAL_SECRETS.githubWebhook,
+          webhookSecret: settings.secrets.githubWebhook,
           policy: options.ci ?? CiPolicies.alwaysGreen,
           ...(options.log === undefined ? {} : { log: options.log }),
         });
@@ -322,6 +303,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     templateVars: {
       approval_timeout_seconds: options.approvalTimeoutSeconds ?? 3600,
       ci_timeout_seconds: 3600,
+      max_fix_attempts: settings.invoker.maxFixAttempts,
     },
     onExecutionEnd: (record) =>
       options.log?.(
@@ -330,25 +312,56 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   });
 
   const webhook: HttpHandler = (event) => webhookHandler(event);
+  // A delivery for an issue the Jira sandbox does not know (sent by hand) creates it there first.
+  const jiraWebhook: HttpHandler = (event) => {
+    if (vendors.jira.mode === 'sandbox') seedJiraIssueFromWebhook(jira, settings.secrets.jiraWebhook, event);
+    return webhookHandler(event);
+  };
   const slackHttp: HttpHandler = async (event) =>
     (await slackHandler(event)) as Awaited<ReturnType<HttpHandler>>;
+  // The sandbox Slack approver acts through the real, signed Slack endpoints.
+  const target = { url: '', slack, jira, sentry, settings };
+  const inspection = createInspection({
+    table,
+    tasks,
+    timeline,
+    sandboxes,
+    vendors,
+    slackControl: {
+      approve: (key) => approvePlan(target, key),
+      reject: (key, reason) => rejectPlan(target, key, reason),
+      command: (text) => sendSlashCommand(target, text),
+    },
+  });
   const server = await startHttpServer(
     {
-      'POST /webhooks/jira': webhook,
+      'POST /webhooks/jira': jiraWebhook,
       'POST /webhooks/github': webhook,
       'POST /webhooks/sentry': webhook,
       'GET /health': webhook,
       'POST /slack/commands': slackHttp,
       'POST /slack/interactions': slackHttp,
+      'GET /local/*': inspection,
+      'POST /local/*': inspection,
     },
-    { port: options.port ?? 0, ...(options.log === undefined ? {} : { onRequest: options.log }) },
-  );
+    {
+      port: options.port ?? 0,
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.log === undefined ? {} : { onRequest: options.log }),
+    },
+  ).catch(async (error: unknown) => {
+    await sandboxes.close();
+    await dynamo.stop();
+    throw error;
+  });
   apiUrl = server.url;
+  target.url = apiUrl;
 
   // Quiet means: nothing in flight, and every running execution parked on a task token,
   // seen twice in a row (a handler may be between registering a token and scheduling CI).
   const quiet = async (): Promise<boolean> => {
     await ci?.idle();
+    await sandboxes.idle();
     await followUps.settle();
     const running = [...wf().executions.values()].filter((e) => e.record.status === 'RUNNING').length;
     return running === 0 || running === wf().broker.list().length;
@@ -361,8 +374,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     }
   };
 
-  return {
+  const stack: LocalStack = {
     url: server.url,
+    settings,
+    agents:
+      options.runtime === undefined
+        ? 'scripted model (deterministic, no network; the real action groups in process)'
+        : 'custom runtime (startLocalStack options.runtime)',
     dynamo,
     github,
     jira,
@@ -379,8 +397,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         if (execution.record.status === 'RUNNING') execution.abort();
       await Promise.allSettled([...wf().executions.values()].map((e) => e.done));
       await server.close();
-      await Promise.all([github.close(), jira.close(), sentry.close(), slack.stop()]);
+      await sandboxes.close();
       await dynamo.stop();
     },
   };
+  return stack;
 };

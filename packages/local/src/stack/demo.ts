@@ -1,6 +1,7 @@
 import type { Task, TimelineEvent } from '@enterprise-agents/core';
 import { createLogger } from '@enterprise-agents/core';
-import { LOCAL_DEFAULTS, startLocalStack } from './create-stack';
+import { LOCAL_DEFAULTS } from './config';
+import { startLocalStack } from './create-stack';
 import { clickButton, sendJiraIssueCreated, waitForApprovalMessage } from './drive';
 import { CiPolicies } from './sandbox-ci';
 

@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { hmacSha256Hex, signSlackRequest } from '@enterprise-agents/core';
 import type { SlackFakeMessage } from '@enterprise-agents/fakes/slack';
-import { LOCAL_DEFAULTS, LOCAL_SECRETS, type LocalStack } from './create-stack';
+import { LOCAL_DEFAULTS } from './config';
+import type { LocalStack } from './create-stack';
+
+/** What the drivers need of a stack: its URL, configured secrets and sandboxes. */
+export type DriveTarget = Pick<LocalStack, 'url' | 'settings' | 'slack' | 'jira' | 'sentry'>;
 
 /**
  * What the outside world sends to the local stack, signed exactly as the
- * vendors sign it: a Jira webhook and a Slack button click.
+ * vendors sign it (with the secrets the stack was configured with): a Jira
+ * webhook, a Sentry alert, a Slack button click or slash command.
  */
 export const sendJiraIssueCreated = async (
-  stack: LocalStack,
+  stack: DriveTarget,
   issue: { key: string; summary: string; description: string; labels?: string[] },
 ): Promise<{ status: number; body: unknown }> => {
   const project = issue.key.split('-')[0] ?? LOCAL_DEFAULTS.jiraProject;
@@ -37,7 +42,7 @@ export const sendJiraIssueCreated = async (
     headers: {
       'content-type': 'application/json',
       'x-atlassian-webhook-identifier': randomUUID(),
-      'x-hub-signature': `sha256=${hmacSha256Hex(LOCAL_SECRETS.jiraWebhook, body)}`,
+      'x-hub-signature': `sha256=${hmacSha256Hex(stack.settings.secrets.jiraWebhook, body)}`,
     },
     body,
   });
@@ -46,7 +51,7 @@ export const sendJiraIssueCreated = async (
 
 /** The approval message with Approve / Reject buttons, once the workflow posted it. */
 export const waitForApprovalMessage = async (
-  stack: LocalStack,
+  stack: Pick<LocalStack, 'slack'>,
   timeoutMs = 15_000,
 ): Promise<SlackFakeMessage> => {
   const deadline = Date.now() + timeoutMs;
@@ -66,10 +71,10 @@ export const waitForApprovalMessage = async (
 
 /** Clicks a button of a message as a Slack user, through the signed interactivity endpoint. */
 export const clickButton = async (
-  stack: LocalStack,
+  stack: DriveTarget,
   message: SlackFakeMessage,
   actionId: 'approve_plan' | 'reject_plan',
-  user: string = LOCAL_DEFAULTS.approver,
+  user: string = stack.settings.slack.approvers[0] ?? LOCAL_DEFAULTS.approver,
 ): Promise<number> => {
   const blocks = (message.blocks ?? []) as {
     type: string;
@@ -105,16 +110,42 @@ export const clickButton = async (
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': signSlackRequest(body, LOCAL_SECRETS.slackSigning, timestamp),
+      'x-slack-signature': signSlackRequest(body, stack.settings.secrets.slackSigning, timestamp),
     },
     body,
   });
   return response.status;
 };
 
+/** The latest approval message of a task's key in the sandbox Slack. */
+const approvalMessageFor = (stack: Pick<LocalStack, 'slack'>, key: string): SlackFakeMessage => {
+  const message = stack.slack
+    .messages()
+    .filter((m) => m.text.includes(key) && JSON.stringify(m.blocks ?? []).includes('approve_plan'))
+    .at(-1);
+  if (message === undefined) throw new Error(`no approval message for ${key} in the sandbox Slack`);
+  return message;
+};
+
+/** Clicks Approve on the approval message of `key`, as the first configured approver. */
+export const approvePlan = async (
+  stack: DriveTarget,
+  key: string,
+): Promise<{ status: number; body: unknown }> => ({
+  status: await clickButton(stack, approvalMessageFor(stack, key), 'approve_plan'),
+  body: `approve click on the plan of ${key}`,
+});
+
+/** `/agent reject KEY reason`, as the first configured approver. */
+export const rejectPlan = (
+  stack: DriveTarget,
+  key: string,
+  reason: string,
+): Promise<{ status: number; body: unknown }> => sendSlashCommand(stack, `reject ${key} ${reason}`);
+
 /** A Sentry issue alert (`event_alert.triggered`), signed with the integration's client secret. */
 export const sendSentryEventAlert = async (
-  stack: LocalStack,
+  stack: DriveTarget,
   alert: {
     issueId: string;
     eventId: string;
@@ -167,7 +198,7 @@ export const sendSentryEventAlert = async (
       'request-id': randomUUID().replaceAll('-', ''),
       'sentry-hook-resource': 'event_alert',
       'sentry-hook-timestamp': String(Math.floor(Date.now() / 1000)),
-      'sentry-hook-signature': hmacSha256Hex(LOCAL_SECRETS.sentryClient, body),
+      'sentry-hook-signature': hmacSha256Hex(stack.settings.secrets.sentryClient, body),
     },
     body,
   });
@@ -176,15 +207,15 @@ export const sendSentryEventAlert = async (
 
 /** A signed `/agent …` slash command from a Slack user; returns the immediate answer. */
 export const sendSlashCommand = async (
-  stack: LocalStack,
+  stack: DriveTarget,
   text: string,
-  user: string = LOCAL_DEFAULTS.approver,
+  user: string = stack.settings.slack.approvers[0] ?? LOCAL_DEFAULTS.approver,
 ): Promise<{ status: number; body: unknown }> => {
   const body = new URLSearchParams({
     token: 'deprecated',
     team_id: 'T0LOCAL',
     team_domain: 'local',
-    channel_id: LOCAL_DEFAULTS.slackChannel,
+    channel_id: stack.settings.slack.defaultChannel,
     channel_name: 'agents',
     user_id: user,
     user_name: 'approver',
@@ -200,7 +231,7 @@ export const sendSlashCommand = async (
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': signSlackRequest(body, LOCAL_SECRETS.slackSigning, timestamp),
+      'x-slack-signature': signSlackRequest(body, stack.settings.secrets.slackSigning, timestamp),
     },
     body,
   });

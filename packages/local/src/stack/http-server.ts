@@ -5,8 +5,35 @@ import type { HttpEvent, HttpResult } from '@enterprise-agents/core';
 
 export type HttpHandler = (event: HttpEvent) => Promise<HttpResult>;
 
-/** Route table: `METHOD /path` → handler, as the API Gateway routes in api-gateway.tf. */
+/**
+ * Route table: `METHOD /path` → handler, as the API Gateway routes in api-gateway.tf;
+ * `METHOD /prefix/*` also matches `/prefix` and everything under it.
+ */
 export type RouteTable = Record<string, HttpHandler>;
+
+/** The port is taken (another local stack, or anything else). */
+export class PortInUseError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(
+      `port ${port} on ${host} is already in use (another \`make dev\`?). Stop what uses it, or start with another port: PORT=${port + 1} make dev`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
+const matches = (key: string, method: string, path: string): boolean => {
+  const [routeMethod, pattern = ''] = key.split(' ');
+  if (routeMethod !== method) return false;
+  if (!pattern.endsWith('/*')) return pattern === path;
+  const prefix = pattern.slice(0, -2);
+  return path === prefix || path.startsWith(`${prefix}/`);
+};
+
+const findRoute = (routes: RouteTable, method: string, path: string): HttpHandler | undefined =>
+  routes[`${method} ${path}`] ?? Object.entries(routes).find(([key]) => matches(key, method, path))?.[1];
 
 // API Gateway HTTP APIs pass these content types as text and everything else base64-encoded.
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript)|application\/[\w.+-]+\+json)/i;
@@ -70,7 +97,8 @@ const readBody = (request: IncomingMessage, limit: number): Promise<Buffer> =>
 
 /**
  * The API Gateway of the local stack: the same routes, calling the same
- * handlers with the same event shape, on 127.0.0.1 only.
+ * handlers with the same event shape, on 127.0.0.1 unless told otherwise.
+ * A taken port rejects with {@link PortInUseError}.
  */
 export const startHttpServer = async (
   routes: RouteTable,
@@ -82,8 +110,10 @@ export const startHttpServer = async (
     try {
       const body = await readBody(request, options.maxBodyBytes ?? 10 * 1024 * 1024);
       const event = toHttpEvent(request, body);
-      const handler = routes[`${event.requestContext.http.method} ${event.rawPath}`];
-      const methodsForPath = Object.keys(routes).filter((key) => key.endsWith(` ${event.rawPath}`));
+      const handler = findRoute(routes, event.requestContext.http.method, event.rawPath);
+      const methodsForPath = Object.keys(routes).filter((key) =>
+        matches(key, key.split(' ')[0] ?? '', event.rawPath),
+      );
       let result: HttpResult;
       if (handler !== undefined) result = await handler(event);
       else if (methodsForPath.length > 0)
@@ -105,12 +135,22 @@ export const startHttpServer = async (
       options.onRequest?.(`${request.method} ${request.url} -> ${status} (${Date.now() - started} ms)`);
     }
   });
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
-  );
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, options.port ?? 0) : error),
+    );
+    server.listen(options.port ?? 0, host, resolve);
+  });
   const { port } = server.address() as AddressInfo;
+  // A wildcard address is reached on loopback from this machine.
+  const reachable = ['0.0.0.0', '::', ''].includes(host)
+    ? '127.0.0.1'
+    : host.includes(':')
+      ? `[${host}]`
+      : host;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${reachable}:${port}`,
     server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

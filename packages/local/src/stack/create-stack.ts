@@ -43,10 +43,10 @@ import {
 import {
   ActionGroup,
   createLocalWorkflow,
-  createScriptedAgents,
   defaultAgentScripts,
   type LocalWorkflow,
   type LoopRuntimeWiring,
+  selectLocalAgents,
 } from '../workflow';
 import { defaultLocalSettings, LOCAL_SECRETS, type LocalSettings } from './config';
 import { approvePlan, rejectPlan, sendSlashCommand } from './drive';
@@ -110,6 +110,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const { logger } = options;
   const settings = options.settings ?? defaultLocalSettings();
   const { vendors } = settings;
+  // Chosen before anything starts, so a bad model setting stops startup with its message.
+  const selected = selectLocalAgents(options.env ?? {}, defaultAgentScripts({ commentOnJira: true }));
   let apiUrl = '';
   const dynamo = await startLocalDynamo(options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   const { table } = dynamo;
@@ -205,15 +207,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     [ActionGroup.Jira]: asTool(jiraActions),
     [ActionGroup.Sentry]: asTool(sentryActions),
   };
-  const runtime =
-    options.runtime?.({ table, timeline, logger, actionGroups }) ??
-    createScriptedAgents({
-      table,
-      timeline,
-      logger,
-      actionGroups,
-      scripts: defaultAgentScripts({ commentOnJira: true }),
-    }).runtime;
+  const runtime = (options.runtime ?? selected.runtime)({ table, timeline, logger, actionGroups });
   const agentInvoker = createInvoker({
     tasks,
     timeline,
@@ -378,9 +372,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     url: server.url,
     settings,
     agents:
-      options.runtime === undefined
-        ? 'scripted model (deterministic, no network; the real action groups in process)'
-        : 'custom runtime (startLocalStack options.runtime)',
+      options.runtime === undefined ? selected.banner : 'custom runtime (startLocalStack options.runtime)',
     dynamo,
     github,
     jira,

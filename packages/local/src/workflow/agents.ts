@@ -105,24 +105,53 @@ const hasAwsCredentials = (env: Env): boolean =>
 
 /**
  * The agents of the local stack, from the environment (the same parsers as the
- * Lambda: AGENT_MODELS, MODEL_PRICES, the loop limits): Bedrock Converse when
+ * Lambda: AGENT_MODELS, MODEL_PRICES, the loop limits): Bedrock ConverseStream when
  * AGENT_RUNTIME=converse and AWS credentials are set, the Anthropic API when
- * ANTHROPIC_API_KEY is set, the scripted model otherwise. Real models run the
+ * ANTHROPIC_API_KEY is set (or MODEL_PROVIDER=anthropic), the scripted model
+ * otherwise or when AGENT_RUNTIME=scripted. Real models run the
  * same loop, tools and budgets as production; only the scripted one is free.
  */
 export const selectLocalAgents = (
   env: Env,
   scripts: Partial<Record<AgentName, AgentScript | AgentScript[]>>,
 ): LocalAgents => {
-  const runtimeKind = new EnvReader(env).oneOf(
-    'AGENT_RUNTIME',
-    ['converse', 'scripted'] as const,
-    'scripted',
-  );
+  const explicit = new EnvReader(env).optionalString('AGENT_RUNTIME');
+  if (explicit !== undefined && explicit !== 'converse' && explicit !== 'scripted')
+    throw new ConfigError(`AGENT_RUNTIME must be converse or scripted locally (got ${explicit})`);
   const anthropicKey = env.ANTHROPIC_API_KEY ?? '';
-  if (runtimeKind === 'converse' && hasAwsCredentials(env)) {
+  const scripted: LocalAgents = {
+    kind: 'scripted',
+    banner:
+      'scripted model (deterministic, free, no network): AGENT_RUNTIME=converse with AWS credentials uses Bedrock, ANTHROPIC_API_KEY the Anthropic API',
+    runtime: (wiring) => createScriptedAgents({ ...wiring, scripts }).runtime,
+  };
+  if (explicit === 'scripted') return scripted;
+  const anthropic = (): LocalAgents => {
+    if (anthropicKey === '') throw new ConfigError('MODEL_PROVIDER=anthropic needs ANTHROPIC_API_KEY');
+    const settings = readModelSettings({ ...env, MODEL_PROVIDER: 'anthropic' });
+    const baseUrl = env.ANTHROPIC_BASE_URL === '' ? undefined : env.ANTHROPIC_BASE_URL;
+    return {
+      kind: 'anthropic',
+      banner: `Anthropic Messages API${baseUrl === undefined ? '' : ` at ${baseUrl}`} (${describeModels(settings.models)}); real tokens, real cost`,
+      runtime: (wiring) =>
+        createLoopRuntime(
+          { ...wiring, limits: settings.limits },
+          {
+            name: 'converse:anthropic',
+            port: new AnthropicModel({
+              apiKey: async () => anthropicKey,
+              ...(baseUrl === undefined ? {} : { baseUrl }),
+            }),
+            models: settings.models,
+            prices: settings.prices,
+          },
+        ),
+    };
+  };
+  if (env.MODEL_PROVIDER === 'anthropic') return anthropic();
+  if (explicit === 'converse' && hasAwsCredentials(env)) {
     const settings = readModelSettings({ ...env, MODEL_PROVIDER: 'bedrock' });
-    const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
     if (region === undefined || region === '')
       throw new ConfigError(
         'AWS_REGION must name the Bedrock region when AGENT_RUNTIME=converse uses AWS credentials',
@@ -142,33 +171,12 @@ export const selectLocalAgents = (
         ),
     };
   }
-  if (anthropicKey !== '' && runtimeKind !== 'scripted') {
-    const settings = readModelSettings({ ...env, MODEL_PROVIDER: 'anthropic' });
-    const baseUrl = env.ANTHROPIC_BASE_URL;
-    return {
-      kind: 'anthropic',
-      banner: `Anthropic Messages API${baseUrl === undefined ? '' : ` at ${baseUrl}`} (${describeModels(settings.models)}); real tokens, real cost`,
-      runtime: (wiring) =>
-        createLoopRuntime(
-          { ...wiring, limits: settings.limits },
-          {
-            name: 'converse:anthropic',
-            port: new AnthropicModel({
-              apiKey: async () => anthropicKey,
-              ...(baseUrl === undefined || baseUrl === '' ? {} : { baseUrl }),
-            }),
-            models: settings.models,
-            prices: settings.prices,
-          },
-        ),
-    };
-  }
-  return {
-    kind: 'scripted',
-    banner:
-      'scripted model (deterministic, free): set AGENT_RUNTIME=converse with AWS credentials for Bedrock, or with ANTHROPIC_API_KEY for the Anthropic API',
-    runtime: (wiring) => createScriptedAgents({ ...wiring, scripts }).runtime,
-  };
+  if (anthropicKey !== '') return anthropic();
+  if (explicit === 'converse')
+    throw new ConfigError(
+      'AGENT_RUNTIME=converse needs AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID, and AWS_REGION) for Bedrock, or ANTHROPIC_API_KEY for the Anthropic API; unset it for the scripted model',
+    );
+  return scripted;
 };
 
 const describeModels = (models: Readonly<Record<AgentName, string>>): string =>

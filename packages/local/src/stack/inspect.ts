@@ -235,6 +235,7 @@ export const slackView = (slack: Sandboxes['slack']) => ({
     .ephemerals()
     .map((m) => ({ channel: m.channel, ts: m.ts, to: m.ephemeralTo, text: m.text })),
   responses: slack.responses(),
+  views: slack.views,
 });
 
 export const sentryView = (sentry: Sandboxes['sentry']) => ({

@@ -126,6 +126,12 @@ export {
 } from './workflow/approvals';
 export { type CiResolution, type CiWaitDeps, resolveCiWaits } from './workflow/ci-waits';
 export {
+  compilePayloadValidator,
+  EXPECTED_KEYWORD,
+  type PayloadParser,
+  type PayloadValidatorOptions,
+} from './workflow/payload-schema';
+export {
   type RerunOutcome,
   rerunTask,
   type StartOutcome,

@@ -9,10 +9,11 @@ import {
 import { captureLogger, type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
 import { type JiraFake, startJiraFake } from '@enterprise-agents/fakes/jira';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import commentOnIssueSchema from '../../../schemas/step-functions/commentOnIssue.json' with { type: 'json' };
 import { DynamoTaskReader } from '../src/adapters/dynamo-task-reader';
 import { JiraRestClient } from '../src/adapters/jira-rest';
 import { createHandler, type JiraActionsDeps } from '../src/create-handler';
-import { commentMarker, finalCommentBody } from '../src/domain/final-comment';
+import { commentMarker, FinalKind, finalCommentBody, parseCommentOnIssue } from '../src/domain/final-comment';
 
 describe('jira-actions commentOnIssue (Step Functions task)', () => {
   let fake: JiraFake;
@@ -191,14 +192,46 @@ describe('jira-actions commentOnIssue (Step Functions task)', () => {
   });
 
   it.each([
-    [{}, /taskId, runId \(positive integer\), kind \(completed \| escalated \| rejected\)/],
-    [{ taskId: 't', runId: '1', kind: 'completed' }, /runId/],
-    [{ taskId: 't', runId: 1, kind: 'done' }, /kind/],
-    [{ taskId: 't', runId: 1, kind: 'completed', reason: 42 }, /reason \(string\)/],
+    [
+      {},
+      /^commentOnIssue\.taskId must be a non-empty string of at most 100 characters; commentOnIssue\.runId must be a positive integer; commentOnIssue\.kind must be one of completed, escalated, rejected$/,
+    ],
+    [{ taskId: 't', runId: '1', kind: 'completed' }, /^commentOnIssue\.runId must be a positive integer$/],
+    [
+      { taskId: 't', runId: 1, kind: 'done' },
+      /^commentOnIssue\.kind must be one of completed, escalated, rejected$/,
+    ],
+    [{ taskId: ' ', runId: 1, kind: 'completed' }, /^commentOnIssue\.taskId must be a non-empty string/],
+    [{ taskId: 'x'.repeat(101), runId: 1, kind: 'completed' }, /taskId must be .* at most 100 characters/],
+    [{ taskId: 't', runId: 1, kind: 'completed', reason: 42 }, /^commentOnIssue\.reason must be a string$/],
   ])('refuses the malformed payload %p with a clear InvalidPayload error', async (fields, message) => {
     await expect(handler({ action: 'commentOnIssue', ...fields })).rejects.toMatchObject({
       name: 'InvalidPayload',
       message: expect.stringMatching(message),
+    });
+  });
+
+  it('reads blank or null optional texts as absent (the task’s PR and reason apply) and drops unknown fields', () => {
+    expect(commentOnIssueSchema.properties.kind.enum).toEqual(Object.values(FinalKind));
+    expect(
+      parseCommentOnIssue({
+        action: 'commentOnIssue',
+        taskId: 't',
+        runId: 2,
+        kind: 'escalated',
+        prUrl: null,
+        reason: '  ',
+        issueKey: 'PROJ-1',
+        summary: 'CI green',
+        extra: 1,
+      }),
+    ).toEqual({
+      action: 'commentOnIssue',
+      taskId: 't',
+      runId: 2,
+      kind: 'escalated',
+      issueKey: 'PROJ-1',
+      summary: 'CI green',
     });
   });
 

@@ -1,5 +1,10 @@
+import { compilePayloadValidator } from '@enterprise-agents/core';
+import notifySchema from '../../../schemas/step-functions/notify.json' with { type: 'json' };
+import requestApprovalSchema from '../../../schemas/step-functions/requestApproval.json' with {
+  type: 'json',
+};
 import type { PlanSummary, RequestApprovalInput } from './domain/approvals';
-import { type FailedJobRef, type NotifyInput, NotifyKind } from './domain/notifications';
+import type { FailedJobRef, NotifyInput, NotifyKind } from './domain/notifications';
 import type { FollowUpJob, FollowUpWork, ReplyTarget } from './domain/ports';
 import { InvalidPayloadError } from './errors';
 
@@ -26,43 +31,45 @@ const optInt = (obj: Obj, key: string, where: string): number | undefined => {
   return value;
 };
 
-const optNum = (obj: Obj, key: string, where: string): number | undefined => {
-  const value = obj[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value))
-    throw new InvalidPayloadError(`${where}.${key} must be a number`);
-  return value;
-};
-
-const int = (obj: Obj, key: string, where: string): number => {
-  const value = optInt(obj, key, where);
-  if (value === undefined) throw new InvalidPayloadError(`${where}.${key} is required`);
-  return value;
-};
-
-const optStrings = (obj: Obj, key: string, where: string): string[] | undefined => {
-  const value = obj[key];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
-    throw new InvalidPayloadError(`${where}.${key} must be an array of strings`);
-  return value as string[];
-};
-
 const defined = <T extends Obj>(obj: T): T =>
   Object.fromEntries(Object.entries(obj).filter(([, value]) => value !== undefined)) as T;
 
-/** `{action:'requestApproval', taskToken, taskId, runId, plan:{...}}` */
-export const parseRequestApproval = (event: Obj): RequestApprovalInput => {
-  const plan = event.plan;
-  if (!isObj(plan)) throw new InvalidPayloadError('requestApproval.plan must be an object');
+/** Optional fields the state machine may send as null (a path to nothing), read as absent. */
+type Nullable<T> = { [K in keyof T]?: T[K] | null };
+
+type PlanWire = Nullable<Omit<PlanSummary, 'summary' | 'estimatedScope'>> & {
+  summary?: unknown;
+  estimatedScope?: unknown;
+};
+interface RequestApprovalWire {
+  action: 'requestApproval';
+  taskToken: string;
+  taskId: string;
+  runId: number;
+  plan: PlanWire;
+}
+type FailedJobWire = string | { name: string; url?: unknown; htmlUrl?: unknown; conclusion?: unknown };
+type NotifyWire = { action: 'notify'; taskId: string; kind: NotifyKind } & Nullable<
+  Omit<NotifyInput, 'taskId' | 'kind' | 'failedJobs'> & { failedJobs: FailedJobWire[] }
+>;
+
+const invalid = (message: string): Error => new InvalidPayloadError(message);
+const validateRequestApproval = compilePayloadValidator<RequestApprovalWire>(requestApprovalSchema, {
+  error: invalid,
+});
+const validateNotify = compilePayloadValidator<NotifyWire>(notifySchema, { error: invalid });
+
+/** `{action:'requestApproval', taskToken, taskId, runId, plan:{...}}` (schemas/step-functions/requestApproval.json) */
+export const parseRequestApproval = (event: unknown): RequestApprovalInput => {
+  const { taskToken, taskId, runId, plan } = validateRequestApproval(event);
   const scope = plan.estimatedScope;
   const parsedPlan: PlanSummary = defined({
     summary: typeof plan.summary === 'string' ? plan.summary : '(no summary)',
-    prUrl: optStr(plan, 'prUrl', 'plan'),
-    prNumber: optInt(plan, 'prNumber', 'plan'),
-    repo: optStr(plan, 'repo', 'plan'),
-    branch: optStr(plan, 'branch', 'plan'),
-    repositories: optStrings(plan, 'repositories', 'plan'),
+    prUrl: plan.prUrl ?? undefined,
+    prNumber: plan.prNumber ?? undefined,
+    repo: plan.repo ?? undefined,
+    branch: plan.branch ?? undefined,
+    repositories: plan.repositories ?? undefined,
     // The planning agent may give the scope as text or as a structured object.
     estimatedScope:
       scope === undefined || scope === null
@@ -71,49 +78,36 @@ export const parseRequestApproval = (event: Obj): RequestApprovalInput => {
           ? scope
           : JSON.stringify(scope),
   });
-  return {
-    taskToken: str(event, 'taskToken', 'requestApproval'),
-    taskId: str(event, 'taskId', 'requestApproval'),
-    runId: int(event, 'runId', 'requestApproval'),
-    plan: parsedPlan,
-  };
+  return { taskToken, taskId, runId, plan: parsedPlan };
 };
 
-const KINDS = new Set<string>(Object.values(NotifyKind));
+const failedJob = (job: FailedJobWire): FailedJobRef =>
+  typeof job === 'string'
+    ? { name: job }
+    : defined({
+        name: job.name,
+        url:
+          typeof job.url === 'string' ? job.url : typeof job.htmlUrl === 'string' ? job.htmlUrl : undefined,
+        conclusion: typeof job.conclusion === 'string' ? job.conclusion : undefined,
+      });
 
-const failedJobs = (value: unknown): FailedJobRef[] | undefined => {
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new InvalidPayloadError('notify.failedJobs must be an array');
-  return value.map((job) => {
-    if (typeof job === 'string') return { name: job };
-    if (!isObj(job) || typeof job.name !== 'string')
-      throw new InvalidPayloadError('notify.failedJobs[] needs a name');
-    return defined({
-      name: job.name,
-      url: typeof job.url === 'string' ? job.url : typeof job.htmlUrl === 'string' ? job.htmlUrl : undefined,
-      conclusion: typeof job.conclusion === 'string' ? job.conclusion : undefined,
-    });
-  });
-};
-
-/** `{action:'notify', taskId, kind, ...details}` */
-export const parseNotify = (event: Obj): NotifyInput => {
-  const kind = str(event, 'kind', 'notify');
-  if (!KINDS.has(kind)) throw new InvalidPayloadError(`notify.kind must be one of ${[...KINDS].join(', ')}`);
+/** `{action:'notify', taskId, kind, ...details}` (schemas/step-functions/notify.json) */
+export const parseNotify = (event: unknown): NotifyInput => {
+  const p = validateNotify(event);
   return defined({
-    taskId: str(event, 'taskId', 'notify'),
-    kind: kind as NotifyKind,
-    runId: optInt(event, 'runId', 'notify'),
-    attempt: optInt(event, 'attempt', 'notify'),
-    maxAttempts: optInt(event, 'maxAttempts', 'notify'),
-    failedJobs: failedJobs(event.failedJobs),
-    reason: optStr(event, 'reason', 'notify'),
-    prUrl: optStr(event, 'prUrl', 'notify'),
-    summary: optStr(event, 'summary', 'notify'),
-    by: optStr(event, 'by', 'notify'),
-    costUsd: optNum(event, 'costUsd', 'notify'),
-    budgetUsd: optNum(event, 'budgetUsd', 'notify'),
-    notificationId: optStr(event, 'notificationId', 'notify'),
+    taskId: p.taskId,
+    kind: p.kind,
+    runId: p.runId ?? undefined,
+    attempt: p.attempt ?? undefined,
+    maxAttempts: p.maxAttempts ?? undefined,
+    failedJobs: p.failedJobs?.map(failedJob),
+    reason: p.reason ?? undefined,
+    prUrl: p.prUrl ?? undefined,
+    summary: p.summary ?? undefined,
+    by: p.by ?? undefined,
+    costUsd: p.costUsd ?? undefined,
+    budgetUsd: p.budgetUsd ?? undefined,
+    notificationId: p.notificationId ?? undefined,
   });
 };
 

@@ -1,4 +1,14 @@
-import { AgentName, RunKind, TaskSource, TaskStatus } from '@enterprise-agents/core';
+import {
+  type AgentName,
+  compilePayloadValidator,
+  type RunKind,
+  type TaskSource,
+  type TaskStatus,
+} from '@enterprise-agents/core';
+import claimTaskSchema from '../../../../schemas/step-functions/claimTask.json' with { type: 'json' };
+import finishTaskSchema from '../../../../schemas/step-functions/finishTask.json' with { type: 'json' };
+import invokeAgentSchema from '../../../../schemas/step-functions/invokeAgent.json' with { type: 'json' };
+import recordStepSchema from '../../../../schemas/step-functions/recordStep.json' with { type: 'json' };
 import { InvalidPayloadError } from './errors';
 import type { AgentStepInput } from './prompt';
 
@@ -50,116 +60,95 @@ export interface InvokeAgentPayload extends RunRef {
 }
 export type InvokerPayload = ClaimTaskPayload | RecordStepPayload | FinishTaskPayload | InvokeAgentPayload;
 
+/** Optional fields the state machine may send as null (a path to nothing), read as absent. */
+type Nullable<T, K extends keyof T> = Omit<T, K> & { [P in K]?: T[P] | null };
+type RecordStepWire = Nullable<RecordStepPayload, 'message'>;
+type EscalationWire = Nullable<Escalation, 'kind' | 'reason' | 'error' | 'cause'> & { unexpected?: unknown };
+type FinishTaskWire = Omit<Nullable<FinishTaskPayload, 'reason'>, 'escalation'> & {
+  escalation?: EscalationWire;
+};
+type InvokeAgentWire = Omit<InvokeAgentPayload, 'input'> & { input?: AgentStepInput };
+
+const invalid = (message: string): Error => new InvalidPayloadError(message);
+const parseClaimTask = compilePayloadValidator<ClaimTaskPayload>(claimTaskSchema, { error: invalid });
+const parseRecordStep = compilePayloadValidator<RecordStepWire>(recordStepSchema, { error: invalid });
+const parseFinishTask = compilePayloadValidator<FinishTaskWire>(finishTaskSchema, { error: invalid });
+const parseInvokeAgent = compilePayloadValidator<InvokeAgentWire>(invokeAgentSchema, { error: invalid });
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const oneOf = <T extends string>(value: unknown, allowed: Record<string, T>, field: string): T => {
-  const values = Object.values(allowed) as string[];
-  if (typeof value !== 'string' || !values.includes(value))
-    throw new InvalidPayloadError(`${field} must be one of ${values.join(', ')}`);
-  return value as T;
-};
+/** Long texts are cut, not refused: a timeline message or reason is never worth failing a run. */
+const clipped = (value: string | null | undefined, max: number): string | undefined =>
+  value === undefined || value === null ? undefined : value.slice(0, max);
 
-const optionalString = (value: unknown, field: string, max = 40_000): string | undefined => {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new InvalidPayloadError(`${field} must be a string`);
-  return value.slice(0, max);
-};
+const present = <K extends string>(key: K, value: string | null | undefined): { [P in K]?: string } =>
+  (value === undefined || value === null ? {} : { [key]: value }) as { [P in K]?: string };
 
-const RUN_STATUSES = [
-  TaskStatus.Discovering,
-  TaskStatus.Planning,
-  TaskStatus.AwaitingApproval,
-  TaskStatus.Executing,
-  TaskStatus.AwaitingCi,
-  TaskStatus.Fixing,
-] as const;
-const FINAL_STATUSES = [
-  TaskStatus.Completed,
-  TaskStatus.Rejected,
-  TaskStatus.Escalated,
-  TaskStatus.Failed,
-] as const;
+// The escalation is kept whole: its cause is the Lambda error as JSON, which a cut would break.
+const escalationOf = (e: EscalationWire): Escalation => ({
+  ...present('kind', e.kind),
+  ...present('reason', e.reason),
+  ...present('error', e.error),
+  ...present('cause', e.cause),
+  ...(e.unexpected === true ? { unexpected: true } : {}),
+});
 
-const statusIn = (value: unknown, allowed: readonly TaskStatus[], field: string): TaskStatus => {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
-    throw new InvalidPayloadError(`${field} must be one of ${allowed.join(', ')}`);
-  return value as TaskStatus;
-};
-
-/** Parses and checks a Step Functions payload; a malformed one is a definition bug, named InvalidPayload. */
+/**
+ * Parses and checks a Step Functions payload against its schema in
+ * schemas/step-functions; a malformed one is a definition bug, named InvalidPayload.
+ * Only the declared fields are kept.
+ */
 export const parsePayload = (event: unknown): InvokerPayload => {
   if (!isRecord(event)) throw new InvalidPayloadError('payload must be a JSON object');
-  const action = oneOf(event.action, InvokerAction, 'action');
-  if (typeof event.taskId !== 'string' || !/^[A-Za-z0-9_-]{1,100}$/.test(event.taskId))
-    throw new InvalidPayloadError('taskId must be an id of letters, digits, - or _');
-  if (typeof event.runId !== 'number' || !Number.isInteger(event.runId) || event.runId < 1)
-    throw new InvalidPayloadError('runId must be a positive integer');
-  const ref = { taskId: event.taskId, runId: event.runId };
-  switch (action) {
+  switch (event.action) {
     case InvokerAction.ClaimTask: {
-      if (typeof event.executionArn !== 'string' || event.executionArn === '')
-        throw new InvalidPayloadError('executionArn is required');
+      const p = parseClaimTask(event);
       return {
-        action,
-        ...ref,
-        executionArn: event.executionArn,
-        ...(event.source === undefined ? {} : { source: oneOf(event.source, TaskSource, 'source') }),
-        ...(event.kind === undefined ? {} : { kind: oneOf(event.kind, RunKind, 'kind') }),
+        action: p.action,
+        taskId: p.taskId,
+        runId: p.runId,
+        executionArn: p.executionArn,
+        ...(p.source === undefined ? {} : { source: p.source }),
+        ...(p.kind === undefined ? {} : { kind: p.kind }),
       };
     }
     case InvokerAction.RecordStep: {
-      const message = optionalString(event.message, 'message', 2000);
+      const p = parseRecordStep(event);
+      const message = clipped(p.message, 2000);
       return {
-        action,
-        ...ref,
-        status: statusIn(event.status, RUN_STATUSES, 'status'),
+        action: p.action,
+        taskId: p.taskId,
+        runId: p.runId,
+        status: p.status,
         ...(message === undefined ? {} : { message }),
       };
     }
     case InvokerAction.FinishTask: {
-      const reason = optionalString(event.reason, 'reason');
-      let escalation: Escalation | undefined;
-      if (event.escalation !== undefined) {
-        if (!isRecord(event.escalation)) throw new InvalidPayloadError('escalation must be an object');
-        const e = event.escalation;
-        escalation = {
-          ...(optionalString(e.kind, 'escalation.kind', 100) === undefined ? {} : { kind: String(e.kind) }),
-          ...(optionalString(e.reason, 'escalation.reason') === undefined
-            ? {}
-            : { reason: String(e.reason) }),
-          ...(optionalString(e.error, 'escalation.error', 256) === undefined
-            ? {}
-            : { error: String(e.error) }),
-          ...(optionalString(e.cause, 'escalation.cause') === undefined ? {} : { cause: String(e.cause) }),
-          ...(e.unexpected === true ? { unexpected: true } : {}),
-        };
-      }
+      const p = parseFinishTask(event);
+      const reason = clipped(p.reason, 40_000);
       return {
-        action,
-        ...ref,
-        status: statusIn(event.status, FINAL_STATUSES, 'status'),
+        action: p.action,
+        taskId: p.taskId,
+        runId: p.runId,
+        status: p.status,
         ...(reason === undefined ? {} : { reason }),
-        ...(escalation === undefined ? {} : { escalation }),
+        ...(p.escalation === undefined ? {} : { escalation: escalationOf(p.escalation) }),
       };
     }
     case InvokerAction.InvokeAgent: {
-      if (event.input !== undefined && !isRecord(event.input))
-        throw new InvalidPayloadError('input must be an object');
-      const { continuation } = event;
-      if (
-        continuation !== undefined &&
-        (typeof continuation !== 'number' || !Number.isInteger(continuation) || continuation < 0)
-      )
-        throw new InvalidPayloadError('continuation must be a non-negative integer');
+      const p = parseInvokeAgent(event);
       return {
-        action,
-        ...ref,
-        agent: oneOf(event.agent, AgentName, 'agent'),
-        status: statusIn(event.status, RUN_STATUSES, 'status'),
-        input: (event.input ?? {}) as AgentStepInput,
-        ...(continuation === undefined ? {} : { continuation }),
+        action: p.action,
+        taskId: p.taskId,
+        runId: p.runId,
+        agent: p.agent,
+        status: p.status,
+        input: p.input ?? {},
+        ...(p.continuation === undefined ? {} : { continuation: p.continuation }),
       };
     }
+    default:
+      throw new InvalidPayloadError(`action must be one of ${Object.values(InvokerAction).join(', ')}`);
   }
 };

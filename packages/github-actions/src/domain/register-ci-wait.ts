@@ -1,4 +1,12 @@
-import { BadRequestError, type CiWaitDeps, resolveCiWaits } from '@enterprise-agents/core';
+import {
+  BadRequestError,
+  type CiWaitDeps,
+  compilePayloadValidator,
+  resolveCiWaits,
+} from '@enterprise-agents/core';
+import registerCiWaitSchema from '../../../../schemas/step-functions/registerCiWait.json' with {
+  type: 'json',
+};
 
 /** The Step Functions payload of the WaitForCI task (`lambda:invoke.waitForTaskToken`). */
 export interface RegisterCiWaitEvent {
@@ -16,27 +24,24 @@ export interface RegisterCiWaitResult {
   resolved: boolean;
 }
 
-const REPO_RE = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-const SHA_RE = /^[0-9a-f]{40}$/;
+const validateRegisterCiWait = compilePayloadValidator<RegisterCiWaitEvent>(registerCiWaitSchema, {
+  error: (message) => new BadRequestError(message),
+});
 
-/** Validates the payload; a malformed one is a bug in the state machine, so it fails loudly. */
-export const parseRegisterCiWait = (event: Record<string, unknown>): RegisterCiWaitEvent => {
-  const { taskToken, taskId, runId, repo, headSha } = event;
-  const problems: string[] = [];
-  if (typeof taskToken !== 'string' || taskToken === '') problems.push('taskToken');
-  if (typeof taskId !== 'string' || taskId === '') problems.push('taskId');
-  if (typeof runId !== 'number' || !Number.isInteger(runId)) problems.push('runId (integer)');
-  if (typeof repo !== 'string' || !REPO_RE.test(repo)) problems.push('repo (owner/name)');
-  if (typeof headSha !== 'string' || !SHA_RE.test(headSha.toLowerCase())) problems.push('headSha (40 hex)');
-  if (problems.length > 0)
-    throw new BadRequestError(`registerCiWait: missing or invalid ${problems.join(', ')}`);
+/**
+ * Validates the payload against schemas/step-functions/registerCiWait.json; a
+ * malformed one is a bug in the state machine, so it fails loudly. Repo and SHA
+ * are lower-cased: they key the CI wait.
+ */
+export const parseRegisterCiWait = (event: unknown): RegisterCiWaitEvent => {
+  const { taskToken, taskId, runId, repo, headSha } = validateRegisterCiWait(event);
   return {
     action: 'registerCiWait',
-    taskToken: taskToken as string,
-    taskId: taskId as string,
-    runId: runId as number,
-    repo: (repo as string).toLowerCase(),
-    headSha: (headSha as string).toLowerCase(),
+    taskToken,
+    taskId,
+    runId,
+    repo: repo.toLowerCase(),
+    headSha: headSha.toLowerCase(),
   };
 };
 

@@ -3,10 +3,14 @@ import {
   type AdfNode,
   AppError,
   adfToText,
+  compilePayloadValidator,
   TaskSource,
   textWithLinks,
   UpstreamError,
 } from '@enterprise-agents/core';
+import commentOnIssueSchema from '../../../../schemas/step-functions/commentOnIssue.json' with {
+  type: 'json',
+};
 import { checkIssueKey } from './operations';
 import type { AuditLog, JiraPort, TaskReader } from './ports';
 
@@ -71,43 +75,34 @@ export interface FinalCommentDeps {
   allowedProjects: readonly string[];
 }
 
-const KINDS = Object.values(FinalKind) as readonly string[];
 const MAX_REASON = 1_500;
 /** Comments scanned for the marker of an earlier attempt (newest first). */
 const MARKER_SCAN = 50;
 
-const optionalString = (event: Record<string, unknown>, key: string, problems: string[]) => {
-  const value = event[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') {
-    problems.push(`${key} (string)`);
-    return undefined;
-  }
-  return value.trim() === '' ? undefined : value;
+type CommentOnIssueWire = Omit<CommentOnIssueEvent, 'issueKey' | 'prUrl' | 'reason' | 'summary'> & {
+  [K in 'issueKey' | 'prUrl' | 'reason' | 'summary']?: string | null;
 };
 
+const validateCommentOnIssue = compilePayloadValidator<CommentOnIssueWire>(commentOnIssueSchema, {
+  error: (message) => new JiraCommentError(CommentErrorName.InvalidPayload, message),
+});
+
+/** A blank optional text is no text: the task's own PR or reason applies. */
+const text = (value: string | null | undefined): string | undefined =>
+  value === undefined || value === null || value.trim() === '' ? undefined : value;
+
 /** Validates the payload; a malformed one is a bug in the state machine, so it fails loudly. */
-export const parseCommentOnIssue = (event: Record<string, unknown>): CommentOnIssueEvent => {
-  const problems: string[] = [];
-  const { taskId, runId, kind } = event;
-  if (typeof taskId !== 'string' || taskId.trim() === '' || taskId.length > 100) problems.push('taskId');
-  if (typeof runId !== 'number' || !Number.isInteger(runId) || runId < 1)
-    problems.push('runId (positive integer)');
-  if (typeof kind !== 'string' || !KINDS.includes(kind)) problems.push(`kind (${KINDS.join(' | ')})`);
-  const issueKey = optionalString(event, 'issueKey', problems);
-  const prUrl = optionalString(event, 'prUrl', problems);
-  const reason = optionalString(event, 'reason', problems);
-  const summary = optionalString(event, 'summary', problems);
-  if (problems.length > 0)
-    throw new JiraCommentError(
-      CommentErrorName.InvalidPayload,
-      `commentOnIssue: missing or invalid ${problems.join(', ')}`,
-    );
+export const parseCommentOnIssue = (event: unknown): CommentOnIssueEvent => {
+  const p = validateCommentOnIssue(event);
+  const issueKey = text(p.issueKey);
+  const prUrl = text(p.prUrl);
+  const reason = text(p.reason);
+  const summary = text(p.summary);
   return {
     action: 'commentOnIssue',
-    taskId: taskId as string,
-    runId: runId as number,
-    kind: kind as FinalKind,
+    taskId: p.taskId,
+    runId: p.runId,
+    kind: p.kind,
     ...(issueKey === undefined ? {} : { issueKey }),
     ...(prUrl === undefined ? {} : { prUrl }),
     ...(reason === undefined ? {} : { reason }),

@@ -117,14 +117,22 @@ export const clickButton = async (
   return response.status;
 };
 
-/** The latest approval message of a task's key in the sandbox Slack. */
-const approvalMessageFor = (stack: Pick<LocalStack, 'slack'>, key: string): SlackFakeMessage => {
-  const message = stack.slack
-    .messages()
-    .filter((m) => m.text.includes(key) && JSON.stringify(m.blocks ?? []).includes('approve_plan'))
-    .at(-1);
-  if (message === undefined) throw new Error(`no approval message for ${key} in the sandbox Slack`);
-  return message;
+/** The latest approval message of a task's key in the sandbox Slack, waiting a little for it to be posted. */
+const approvalMessageFor = async (
+  stack: Pick<LocalStack, 'slack'>,
+  key: string,
+  timeoutMs = 5_000,
+): Promise<SlackFakeMessage> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const message = stack.slack
+      .messages()
+      .filter((m) => m.text.includes(key) && JSON.stringify(m.blocks ?? []).includes('approve_plan'))
+      .at(-1);
+    if (message !== undefined) return message;
+    if (Date.now() > deadline) throw new Error(`no approval message for ${key} in the sandbox Slack`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 };
 
 /** Clicks Approve on the approval message of `key`, as the first configured approver. */
@@ -132,7 +140,7 @@ export const approvePlan = async (
   stack: DriveTarget,
   key: string,
 ): Promise<{ status: number; body: unknown }> => ({
-  status: await clickButton(stack, approvalMessageFor(stack, key), 'approve_plan'),
+  status: await clickButton(stack, await approvalMessageFor(stack, key), 'approve_plan'),
   body: `approve click on the plan of ${key}`,
 });
 

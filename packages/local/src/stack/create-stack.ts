@@ -281,18 +281,30 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           ...(options.log === undefined ? {} : { log: options.log }),
         });
 
+  // Handlers in flight, for idle(): a task token is parked before its handler runs.
+  let inFlight = 0;
+  const tracked =
+    (fn: (payload: unknown) => Promise<unknown>) =>
+    async (payload: unknown): Promise<unknown> => {
+      inFlight += 1;
+      try {
+        return await fn(payload);
+      } finally {
+        inFlight -= 1;
+      }
+    };
   workflow = createLocalWorkflow({
     handlers: {
-      agentInvoker,
-      slackHandler,
-      jiraActions: (payload) => jiraActions(payload as never),
-      githubActions: async (payload) => {
+      agentInvoker: tracked(agentInvoker),
+      slackHandler: tracked(slackHandler),
+      jiraActions: tracked((payload) => jiraActions(payload as never)),
+      githubActions: tracked(async (payload) => {
         const result = await githubActions(payload as never);
         const p = payload as { action?: string; repo?: string; headSha?: string };
         if (p.action === 'registerCiWait' && p.repo !== undefined && p.headSha !== undefined)
           ci?.schedule(p.repo, p.headSha);
         return result;
-      },
+      }),
     },
     templateVars: {
       approval_timeout_seconds: options.approvalTimeoutSeconds ?? 3600,
@@ -357,12 +369,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     await ci?.idle();
     await sandboxes.idle();
     await followUps.settle();
+    if (inFlight > 0) return false;
     const running = [...wf().executions.values()].filter((e) => e.record.status === 'RUNNING').length;
     return running === 0 || running === wf().broker.list().length;
   };
   const idle = async (): Promise<void> => {
     let streak = 0;
-    for (let i = 0; i < 500 && streak < 2; i += 1) {
+    // Bounded: a busy machine (a whole test suite in parallel) is slow, not stuck.
+    const deadline = Date.now() + 60_000;
+    while (streak < 2 && Date.now() < deadline) {
       streak = (await quiet()) ? streak + 1 : 0;
       await new Promise((resolve) => setTimeout(resolve, 30));
     }

@@ -45,10 +45,23 @@ export {
 export { type CostEntry, CostStore, type DailyCost } from './db/cost-store';
 export { DeliveryStore } from './db/delivery-store';
 export { GSI1, Keys, TTL_ATTRIBUTE, tableDefinition } from './db/table';
-export { type CreateTaskResult, type NewTask, type TaskPatch, TaskRepository } from './db/task-repository';
+export {
+  type CreateTaskResult,
+  InvalidTransitionError,
+  type NewTask,
+  type TaskPatch,
+  TaskRepository,
+} from './db/task-repository';
 export { type SlackThread, ThreadStore } from './db/thread-store';
 export { type NewTimelineEvent, TimelineRepository } from './db/timeline-repository';
-export type { StackFrame, Task, TaskContext, TimelineEvent } from './domain/task';
+export {
+  canTransition,
+  type StackFrame,
+  TASK_TRANSITIONS,
+  type Task,
+  type TaskContext,
+  type TimelineEvent,
+} from './domain/task';
 export {
   AppError,
   BadRequestError,

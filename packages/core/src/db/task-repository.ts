@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isTerminalStatus, RunKind, type TaskSource, TaskStatus, TERMINAL_STATUSES } from '../constants';
-import type { Task, TaskContext } from '../domain/task';
+import { canTransition, INITIAL_TASK_STATUS, type Task, type TaskContext } from '../domain/task';
 import { ConflictError } from '../errors';
 import { type Clock, systemClock } from '../ports/clock';
 import { isConditionalCheckFailed, type TableRef } from './client';
@@ -41,6 +41,23 @@ export type TaskPatch = Partial<
 >;
 
 const ACTIVE_STATUSES = Object.values(TaskStatus).filter((s) => !isTerminalStatus(s));
+
+/**
+ * A status change the transition table (TASK_TRANSITIONS) does not allow. It is a
+ * ConflictError, so a caller that treats "the task moved on" as the end of its
+ * work treats a refused move the same way.
+ */
+export class InvalidTransitionError extends ConflictError {
+  constructor(
+    readonly taskId: string,
+    readonly from: readonly TaskStatus[],
+    readonly to: TaskStatus,
+    cause?: unknown,
+  ) {
+    super(`task ${taskId} may not move from ${from.join('|')} to ${to}`, cause);
+    this.name = 'InvalidTransition';
+  }
+}
 
 const strip = (item: Record<string, unknown> | undefined): Task | undefined => {
   if (item === undefined) return undefined;
@@ -111,7 +128,7 @@ export class TaskRepository {
       source: input.source,
       externalKey: input.externalKey,
       title: input.title,
-      status: TaskStatus.Queued,
+      status: INITIAL_TASK_STATUS,
       context: input.context,
       runId: 1,
       runKind: RunKind.New,
@@ -214,14 +231,19 @@ export class TaskRepository {
 
   /**
    * Moves a task to `to` if its status is one of `from` (any non-terminal status
-   * when omitted) and sets the patch. Throws ConflictError when the condition fails.
+   * when omitted) from which the transition table allows `to`, and sets the patch.
+   * Throws InvalidTransitionError before writing when no status of `from` may move
+   * to `to`, or when the task's status may not (the conditional write is the
+   * concurrency guard); ConflictError when the task moved on or is another run.
    */
   async transition(
     taskId: string,
     to: TaskStatus,
     options: { from?: readonly TaskStatus[]; patch?: TaskPatch; runId?: number } = {},
   ): Promise<Task> {
-    const from = options.from ?? ACTIVE_STATUSES;
+    const requested = options.from ?? ACTIVE_STATUSES;
+    const from = requested.filter((status) => canTransition(status, to));
+    if (from.length === 0) throw new InvalidTransitionError(taskId, requested, to);
     const now = this.clock.now().toISOString();
     const names: Record<string, string> = { '#status': 'status' };
     const values: Record<string, unknown> = {
@@ -264,13 +286,20 @@ export class TaskRepository {
       }
       return task;
     } catch (error) {
-      if (isConditionalCheckFailed(error)) {
-        throw new ConflictError(
-          `task ${taskId} is not in ${from.join('|')}${options.runId === undefined ? '' : ` run ${options.runId}`}`,
-          error,
-        );
-      }
-      throw error;
+      if (!isConditionalCheckFailed(error)) throw error;
+      // Only a failed write pays for this read: say so when the table, not a race, refused it.
+      const current = await this.get(taskId).catch(() => undefined);
+      if (
+        current !== undefined &&
+        requested.includes(current.status) &&
+        !canTransition(current.status, to) &&
+        (options.runId === undefined || current.runId === options.runId)
+      )
+        throw new InvalidTransitionError(taskId, [current.status], to, error);
+      throw new ConflictError(
+        `task ${taskId} is not in ${from.join('|')}${options.runId === undefined ? '' : ` run ${options.runId}`}`,
+        error,
+      );
     }
   }
 
@@ -302,7 +331,9 @@ export class TaskRepository {
       ':kind': kind,
       ':zero': 0,
     };
-    const terminal = TERMINAL_STATUSES.map((status, i) => {
+    // A new run starts from an ended task only (the table: ended → QUEUED).
+    const ended = TERMINAL_STATUSES.filter((status) => canTransition(status, TaskStatus.Queued));
+    const terminal = ended.map((status, i) => {
       values[`:t${i}`] = status;
       return `:t${i}`;
     });

@@ -1,4 +1,62 @@
-import type { RunKind, TaskSource, TaskStatus } from '../constants';
+import { type RunKind, type TaskSource, TaskStatus } from '../constants';
+
+const {
+  Queued,
+  Discovering,
+  Planning,
+  AwaitingApproval,
+  Executing,
+  AwaitingCi,
+  Fixing,
+  Completed,
+  Rejected,
+  Escalated,
+  Cancelled,
+  Failed,
+} = TaskStatus;
+
+/** Every active status may end the run: finished, rejected, escalated, stopped, failed. */
+const ENDS = [Completed, Rejected, Escalated, Cancelled, Failed] as const;
+
+/** The status a task is created in (and a new run starts from). */
+export const INITIAL_TASK_STATUS = Queued;
+
+/**
+ * The allowed status transitions, from → to (docs/contracts.md, "Task statuses"),
+ * enforced by TaskRepository before it writes. A run only moves forward through
+ * DISCOVERING → PLANNING → AWAITING_APPROVAL → EXECUTING → AWAITING_CI, and may
+ * skip ahead (a fix or revise run is claimed straight into EXECUTING, an
+ * `/agent fix` run goes EXECUTING → FIXING); the one way back is the CI loop,
+ * FIXING → AWAITING_CI. A status may be written again (a retried or continued
+ * step). Any active status may end; an ended task only gets a new run (QUEUED).
+ */
+export const TASK_TRANSITIONS = {
+  [Queued]: [Discovering, Planning, AwaitingApproval, Executing, AwaitingCi, Fixing, ...ENDS],
+  [Discovering]: [Discovering, Planning, AwaitingApproval, Executing, AwaitingCi, Fixing, ...ENDS],
+  [Planning]: [Planning, AwaitingApproval, Executing, AwaitingCi, Fixing, ...ENDS],
+  [AwaitingApproval]: [AwaitingApproval, Executing, AwaitingCi, Fixing, ...ENDS],
+  [Executing]: [Executing, AwaitingCi, Fixing, ...ENDS],
+  [AwaitingCi]: [AwaitingCi, Fixing, ...ENDS],
+  [Fixing]: [Fixing, AwaitingCi, ...ENDS],
+  [Completed]: [Queued],
+  [Rejected]: [Queued],
+  [Escalated]: [Queued],
+  [Cancelled]: [Queued],
+  [Failed]: [Queued],
+} as const satisfies Record<TaskStatus, readonly TaskStatus[]>;
+
+/**
+ * Whether the table allows moving a task from `from` to `to`.
+ *
+ * @param from the task's status now
+ * @param to the status to write
+ * @returns true when TASK_TRANSITIONS lists `to` under `from`
+ * @example
+ * canTransition(TaskStatus.Fixing, TaskStatus.AwaitingCi); // true: the CI loop
+ * canTransition(TaskStatus.Executing, TaskStatus.Planning); // false: a run never goes back
+ */
+export const canTransition = (from: TaskStatus, to: TaskStatus): boolean =>
+  (TASK_TRANSITIONS[from] as readonly TaskStatus[]).includes(to);
 
 /** One frame of a condensed stack trace (Sentry). */
 export interface StackFrame {

@@ -1,12 +1,14 @@
 import {
   ConflictError,
   FixedClock,
+  InvalidTransitionError,
   RunKind,
   TaskRepository,
   TaskSource,
   TaskStatus,
 } from '@enterprise-agents/core';
 import { type LocalDynamo, startDynamo } from '@enterprise-agents/core/testing';
+import { jest } from '@jest/globals';
 
 let dynamo: LocalDynamo;
 let n = 0;
@@ -111,6 +113,71 @@ describe('TaskRepository transitions', () => {
     await repo.transition(id, TaskStatus.Rejected);
     expect(await repo.listActive()).toEqual([]);
     await expect(repo.transition(id, TaskStatus.Completed)).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('refuses a move the transition table does not allow before writing anything', async () => {
+    const table = await dynamo.createTable(`tasks-repo-${++n}`);
+    const repo = new TaskRepository(table, new FixedClock());
+    const created = await repo.createIfNoActive(jiraTask('TABLE-1'));
+    if (!created.created) throw new Error('unreachable');
+    const id = created.task.taskId;
+    const before = await repo.claim(id, 1, 'arn:exec:1');
+    const send = jest.spyOn(table.client, 'send');
+    // No active status goes back to QUEUED (only a new run on an ended task does).
+    await expect(repo.transition(id, TaskStatus.Queued)).rejects.toMatchObject({
+      name: 'InvalidTransition',
+      to: TaskStatus.Queued,
+    });
+    // An ended task gets no status but QUEUED.
+    const fromEnded = repo.transition(id, TaskStatus.Discovering, { from: [TaskStatus.Completed] });
+    await expect(fromEnded).rejects.toBeInstanceOf(InvalidTransitionError);
+    await expect(fromEnded).rejects.toThrow(`task ${id} may not move from COMPLETED to DISCOVERING`);
+    expect(send).not.toHaveBeenCalled();
+    send.mockRestore();
+    expect(await repo.require(id)).toEqual(before);
+  });
+
+  it('refuses a move back in the run with the typed error; the conditional write still guards races', async () => {
+    const repo = await newRepo();
+    const created = await repo.createIfNoActive(jiraTask('TABLE-2'));
+    if (!created.created) throw new Error('unreachable');
+    const id = created.task.taskId;
+    await repo.claim(id, 1, 'arn:exec:1');
+    await repo.transition(id, TaskStatus.Executing, { runId: 1 });
+    const back = repo.transition(id, TaskStatus.Planning, { runId: 1 });
+    // Still a ConflictError: callers that end quietly when the task moved on keep doing so.
+    await expect(back).rejects.toBeInstanceOf(ConflictError);
+    await expect(back).rejects.toMatchObject({
+      name: 'InvalidTransition',
+      from: [TaskStatus.Executing],
+      to: TaskStatus.Planning,
+    });
+    expect((await repo.require(id)).status).toBe(TaskStatus.Executing);
+    // Another run's move is a race, not a table refusal.
+    const stale = repo.transition(id, TaskStatus.AwaitingCi, { runId: 2 });
+    await expect(stale).rejects.toBeInstanceOf(ConflictError);
+    await expect(stale).rejects.not.toBeInstanceOf(InvalidTransitionError);
+    // The CI loop is the one way back; a status may be written again (a retried step).
+    for (const status of [
+      TaskStatus.AwaitingCi,
+      TaskStatus.Fixing,
+      TaskStatus.AwaitingCi,
+      TaskStatus.AwaitingCi,
+    ])
+      expect((await repo.transition(id, status, { runId: 1 })).status).toBe(status);
+    expect((await repo.transition(id, TaskStatus.Escalated, { runId: 1 })).status).toBe(TaskStatus.Escalated);
+  });
+
+  it('rolls a new run back to the ended status it came from (QUEUED → ended is allowed)', async () => {
+    const repo = await newRepo();
+    const created = await repo.createIfNoActive(jiraTask('TABLE-3'));
+    if (!created.created) throw new Error('unreachable');
+    const id = created.task.taskId;
+    await repo.transition(id, TaskStatus.Cancelled);
+    const rerun = await repo.requestRun(id, RunKind.Fix);
+    expect(rerun.status).toBe(TaskStatus.Queued);
+    const back = await repo.transition(id, TaskStatus.Cancelled, { from: [TaskStatus.Queued], runId: 2 });
+    expect(back.status).toBe(TaskStatus.Cancelled);
   });
 
   it('requests a new run only when no run is in progress', async () => {

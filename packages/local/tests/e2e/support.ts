@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,13 +50,20 @@ export interface Exited {
   output: string;
 }
 
+/** The CLI `scripts/local.mjs dev` bundles and runs. */
+const BUILT_CLI = join(ROOT, 'packages', 'local', 'dist', 'dev.mjs');
+
 const spawnDev = (
   env: Record<string, string>,
   args: string[],
+  built = false,
 ): { child: ChildProcess; output: () => string } => {
-  const child = spawn(process.execPath, ['scripts/local.mjs', 'dev', '--no-env-file', ...args], {
+  const command = built
+    ? ['--enable-source-maps', BUILT_CLI, '--no-env-file', ...args]
+    : ['scripts/local.mjs', 'dev', '--no-env-file', ...args];
+  const child = spawn(process.execPath, command, {
     cwd: ROOT,
-    env: { ...baseEnv(), ...env },
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...baseEnv(), ...env },
     // Its own process group, so that stop() ends the bundle it runs too.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,9 +117,13 @@ export const startDev = async (env: Record<string, string>, args: string[] = [])
   return { url, sandboxes: index.sandboxes, people: index.people, output, stop };
 };
 
-/** Runs `make dev` expecting it to stop by itself (a configuration error, a busy port). */
+/**
+ * Runs `make dev` expecting it to stop by itself (a configuration error, a busy port). It
+ * runs the CLI that an earlier startDev bundled (what `scripts/local.mjs dev` runs), so
+ * that several such checks do not bundle it again each.
+ */
 export const runDevToExit = async (env: Record<string, string>, args: string[] = []): Promise<Exited> => {
-  const { child, output } = spawnDev({ PORT: '0', ...env }, args);
+  const { child, output } = spawnDev({ PORT: '0', ...env }, args, existsSync(BUILT_CLI));
   const timer = setTimeout(() => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'), 60_000);
   const code = await exited(child);
   clearTimeout(timer);

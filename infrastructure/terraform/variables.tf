@@ -487,8 +487,8 @@ variable "max_fix_attempts" {
   default     = 3
 
   validation {
-    condition     = var.max_fix_attempts >= 0 && var.max_fix_attempts <= 10 && floor(var.max_fix_attempts) == var.max_fix_attempts
-    error_message = "max_fix_attempts must be a whole number between 0 and 10."
+    condition     = var.max_fix_attempts >= 1 && var.max_fix_attempts <= 10 && floor(var.max_fix_attempts) == var.max_fix_attempts
+    error_message = "max_fix_attempts must be a whole number between 1 and 10."
   }
 }
 

@@ -1,4 +1,15 @@
-import { AgentName, ConfigError, DEFAULT_BRANCH_PREFIX, type Env, EnvReader } from '@enterprise-agents/core';
+import {
+  AgentName,
+  ConfigError,
+  type Env,
+  EnvReader,
+  readBranchPrefix,
+  readMaxFixAttempts,
+  readOptionalGitHubOrg,
+  readSharedConfig,
+  readTableName,
+  type SharedConfig,
+} from '@enterprise-agents/core';
 import type { AgentIds } from './adapters/bedrock-runtime';
 import type { LoopLimits } from './domain/agent-loop';
 import { DEFAULT_COMPACT_AT } from './domain/agent-loop';
@@ -30,7 +41,7 @@ export const ModelProvider = {
 export type ModelProvider = (typeof ModelProvider)[keyof typeof ModelProvider];
 
 /** Everything the invoker reads from its environment, once per container. */
-export interface InvokerConfig {
+export interface InvokerConfig extends SharedConfig {
   tableName: string;
   runtime: AgentRuntimeKind;
   provider: ModelProvider;
@@ -156,7 +167,8 @@ export const readConfig = (env?: Env): InvokerConfig => {
   const { provider, models, prices, limits } = readModelSettings(env);
   const converse = runtime === AgentRuntimeKind.Converse;
   return {
-    tableName: read.string('TABLE_NAME'),
+    ...readSharedConfig(read),
+    tableName: readTableName(read),
     runtime,
     provider,
     models,
@@ -172,8 +184,8 @@ export const readConfig = (env?: Env): InvokerConfig => {
       converse && provider === ModelProvider.Anthropic ? read.string('ANTHROPIC_SECRET_ARN') : undefined,
     limits,
     ...readBudgets(env),
-    maxFixAttempts: read.int('MAX_FIX_ATTEMPTS', 3, { min: 1, max: 10 }),
-    branchPrefix: read.string('BRANCH_PREFIX', DEFAULT_BRANCH_PREFIX),
-    githubOrg: read.optionalString('GITHUB_ORG'),
+    maxFixAttempts: readMaxFixAttempts(read),
+    branchPrefix: readBranchPrefix(read),
+    githubOrg: readOptionalGitHubOrg(read),
   };
 };

@@ -6,7 +6,6 @@ import {
   CostStore,
   createDocumentClient,
   createLogger,
-  EnvReader,
   type Logger,
   SecretsManagerStore,
   type TableRef,
@@ -32,10 +31,7 @@ const modelPort = (config: InvokerConfig): ModelPort => {
     const secretArn = config.anthropicSecretArn;
     if (secretArn === undefined)
       throw new ConfigError('ANTHROPIC_SECRET_ARN is required with MODEL_PROVIDER=anthropic');
-    const secrets = new SecretsManagerStore(
-      {},
-      new EnvReader().int('SECRETS_CACHE_SECONDS', 300, { min: 0, max: 86_400 }) * 1000,
-    );
+    const secrets = new SecretsManagerStore({}, config.secretsCacheSeconds * 1000);
     return new AnthropicModel({
       apiKey: async () => {
         const { apiKey } = await secrets.getJson<{ apiKey?: unknown }>(secretArn);

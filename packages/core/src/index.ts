@@ -18,6 +18,30 @@ export {
 } from './bedrock/action-group';
 export { type Env, EnvReader } from './config/env';
 export {
+  type EnumRule,
+  type ListRule,
+  LOG_LEVELS,
+  type LogLevel,
+  type NumberRule,
+  readBranchPrefix,
+  readGitHubApiUrl,
+  readGitHubOrg,
+  readJiraAllowedProjects,
+  readJiraBaseUrl,
+  readLogLevel,
+  readMaxFixAttempts,
+  readOptionalGitHubOrg,
+  readOptionalJiraBaseUrl,
+  readSecretsCacheSeconds,
+  readSharedConfig,
+  readTableName,
+  SHARED_VARIABLES,
+  type SharedConfig,
+  type SharedVariable,
+  type SharedVariableRule,
+  type StringRule,
+} from './config/shared';
+export {
   AgentName,
   DEFAULT_BRANCH_PREFIX,
   EVENT_SOURCE,

@@ -1,34 +1,39 @@
-import { ConfigError, DEFAULT_BRANCH_PREFIX, EnvReader, type GitHubAuth } from '@enterprise-agents/core';
+import {
+  ConfigError,
+  EnvReader,
+  type GitHubAuth,
+  readBranchPrefix,
+  readGitHubApiUrl,
+  readGitHubOrg,
+  readSharedConfig,
+  readTableName,
+  type SharedConfig,
+} from '@enterprise-agents/core';
 import type { Guardrails } from './domain/guardrails';
 
 /** Everything github-actions reads from its environment. */
-export interface GitHubActionsConfig {
+export interface GitHubActionsConfig extends SharedConfig {
   tableName: string;
   githubSecretArn: string;
   githubApiUrl: string;
-  secretsCacheSeconds: number;
   guardrails: Guardrails;
 }
 
 /** Reads and validates the configuration once per container. */
 export const readConfig = (env: EnvReader = new EnvReader()): GitHubActionsConfig => {
-  const branchPrefix = env.string('BRANCH_PREFIX', DEFAULT_BRANCH_PREFIX);
-  if (branchPrefix.trim() !== branchPrefix || branchPrefix.length < 2) {
-    // An empty or blank prefix would make every branch writable.
-    throw new ConfigError('BRANCH_PREFIX must be a non-blank prefix such as agent/');
-  }
+  const branchPrefix = readBranchPrefix(env);
   const repoAllowlist = env.list('REPO_ALLOWLIST');
-  const org = env.string('GITHUB_ORG');
+  const org = readGitHubOrg(env);
   for (const repo of repoAllowlist) {
     if (repo.split('/')[0]?.toLowerCase() !== org.toLowerCase()) {
       throw new ConfigError(`REPO_ALLOWLIST entry ${repo} is not in GITHUB_ORG ${org}`);
     }
   }
   return {
-    tableName: env.string('TABLE_NAME'),
+    ...readSharedConfig(env),
+    tableName: readTableName(env),
     githubSecretArn: env.string('GITHUB_SECRET_ARN'),
-    githubApiUrl: env.string('GITHUB_API_URL', 'https://api.github.com'),
-    secretsCacheSeconds: env.int('SECRETS_CACHE_SECONDS', 300, { min: 0 }),
+    githubApiUrl: readGitHubApiUrl(env),
     guardrails: {
       org,
       repoAllowlist,

@@ -1,27 +1,31 @@
-import { ConfigError, EnvReader } from '@enterprise-agents/core';
+import {
+  ConfigError,
+  EnvReader,
+  readJiraAllowedProjects,
+  readJiraBaseUrl,
+  readSharedConfig,
+  readTableName,
+  type SharedConfig,
+} from '@enterprise-agents/core';
 import type { JiraCredentials } from './adapters/jira-rest';
 
 /** Everything jira-actions reads from its environment. */
-export interface JiraActionsConfig {
+export interface JiraActionsConfig extends SharedConfig {
   tableName: string;
   jiraBaseUrl: string;
   jiraSecretArn: string;
   allowedProjects: string[];
-  secretsCacheSeconds: number;
 }
 
 /** Reads and validates the configuration once per container. */
 export const readConfig = (env: EnvReader = new EnvReader()): JiraActionsConfig => {
-  const jiraBaseUrl = env.string('JIRA_BASE_URL');
-  if (!/^https?:\/\/[^/\s]+/.test(jiraBaseUrl)) {
-    throw new ConfigError('JIRA_BASE_URL must be a URL like https://your-site.atlassian.net');
-  }
+  const jiraBaseUrl = readJiraBaseUrl(env);
   return {
-    tableName: env.string('TABLE_NAME'),
-    jiraBaseUrl: jiraBaseUrl.replace(/\/+$/, ''),
+    ...readSharedConfig(env),
+    tableName: readTableName(env),
+    jiraBaseUrl,
     jiraSecretArn: env.string('JIRA_SECRET_ARN'),
-    allowedProjects: env.list('JIRA_ALLOWED_PROJECTS'),
-    secretsCacheSeconds: env.int('SECRETS_CACHE_SECONDS', 300, { min: 0 }),
+    allowedProjects: readJiraAllowedProjects(env),
   };
 };
 

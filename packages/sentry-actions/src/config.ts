@@ -1,11 +1,10 @@
-import { ConfigError, EnvReader } from '@enterprise-agents/core';
+import { ConfigError, EnvReader, readSharedConfig, type SharedConfig } from '@enterprise-agents/core';
 
-/** Everything sentry-actions reads from its environment. */
-export interface SentryActionsConfig {
+/** Everything sentry-actions reads from its environment (it has no table). */
+export interface SentryActionsConfig extends SharedConfig {
   sentrySecretArn: string;
   sentryOrg: string;
   sentryApiUrl: string;
-  secretsCacheSeconds: number;
 }
 
 /** Reads and validates the configuration once per container. */
@@ -14,10 +13,10 @@ export const readConfig = (env: EnvReader = new EnvReader()): SentryActionsConfi
   if (!/^https?:\/\/[^/\s]+/.test(sentryApiUrl))
     throw new ConfigError('SENTRY_API_URL must be a URL like https://sentry.io');
   return {
+    ...readSharedConfig(env),
     sentrySecretArn: env.string('SENTRY_SECRET_ARN'),
     sentryOrg: env.string('SENTRY_ORG'),
     sentryApiUrl,
-    secretsCacheSeconds: env.int('SECRETS_CACHE_SECONDS', 300, { min: 0 }),
   };
 };
 

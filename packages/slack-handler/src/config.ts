@@ -1,7 +1,14 @@
-import { ConfigError, type EnvReader } from '@enterprise-agents/core';
+import {
+  ConfigError,
+  type EnvReader,
+  readMaxFixAttempts,
+  readSharedConfig,
+  readTableName,
+  type SharedConfig,
+} from '@enterprise-agents/core';
 
 /** Everything the handler reads from the environment, once per container. */
-export interface SlackHandlerConfig {
+export interface SlackHandlerConfig extends SharedConfig {
   tableName: string;
   eventBusName: string;
   slackSecretArn: string;
@@ -51,13 +58,14 @@ export const readSettings = (env: EnvReader): SlackSettings => {
     channelMap: parseChannelMap(env.json<unknown>('SLACK_CHANNEL_MAP', {})),
     approvers,
     ...(approverGroup === undefined ? {} : { approverGroup }),
-    maxFixAttempts: env.int('MAX_FIX_ATTEMPTS', 3, { min: 0, max: 20 }),
+    maxFixAttempts: readMaxFixAttempts(env),
   };
 };
 
 /** Reads the whole production configuration. */
 export const readConfig = (env: EnvReader): SlackHandlerConfig => ({
-  tableName: env.string('TABLE_NAME'),
+  ...readSharedConfig(env),
+  tableName: readTableName(env),
   eventBusName: env.string('EVENT_BUS_NAME'),
   slackSecretArn: env.string('SLACK_SECRET_ARN'),
   slackApiUrl: env.string('SLACK_API_URL', 'https://slack.com/api/'),

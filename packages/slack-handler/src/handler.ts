@@ -28,7 +28,7 @@ const build = (): SlackHandler => {
   const env = new EnvReader();
   const config = readConfig(env);
   const logger = createLogger({ service: 'slack-handler' });
-  const secrets = new SecretsManagerStore({}, env.int('SECRETS_CACHE_SECONDS', 300, { min: 0 }) * 1000);
+  const secrets = new SecretsManagerStore({}, config.secretsCacheSeconds * 1000);
   const secretField = async (field: 'botToken' | 'signingSecret'): Promise<string> => {
     const value = (await secrets.getJson<SlackSecret>(config.slackSecretArn))[field];
     if (typeof value !== 'string' || value === '')

@@ -13,6 +13,8 @@ const base = {
 describe('readConfig', () => {
   it('reads defaults and falls back to the Lambda function name for self-invocation', () => {
     expect(readConfig(new EnvReader(base))).toEqual({
+      logLevel: 'info',
+      secretsCacheSeconds: 300,
       tableName: 'tasks',
       eventBusName: 'bus',
       slackSecretArn: 'arn:slack',
@@ -50,6 +52,10 @@ describe('readConfig', () => {
     [{ SLACK_CHANNEL_MAP: '{oops' }, 'SLACK_CHANNEL_MAP must be valid JSON'],
     [{ SLACK_APPROVERS: 'U1,<@U2>' }, 'SLACK_APPROVERS entry "<@U2>"'],
     [{ MAX_FIX_ATTEMPTS: 'three' }, 'MAX_FIX_ATTEMPTS'],
+    // The one rule of every reader and of Terraform: at least one CI/CD agent run.
+    [{ MAX_FIX_ATTEMPTS: '0' }, 'environment variable MAX_FIX_ATTEMPTS must be >= 1'],
+    [{ SECRETS_CACHE_SECONDS: '7200' }, 'environment variable SECRETS_CACHE_SECONDS must be <= 3600'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   ])('fails fast on %j', (env, message) => {
     expect(() => readConfig(new EnvReader({ ...base, ...env }))).toThrow(ConfigError);
     expect(() => readConfig(new EnvReader({ ...base, ...env }))).toThrow(message);

@@ -19,40 +19,34 @@ import {
 } from '@enterprise-agents/core';
 import { LazyGitHub } from './adapters/github';
 import { SecretStoreWebhookSecrets } from './adapters/webhook-secrets';
-import { readWebhookConfig } from './config';
+import { readConfig } from './config';
 import { createHandler, type WebhookHandler } from './create-handler';
 
 const logger = createLogger({ service: 'webhook-handler' });
 
 /** Production wiring from the environment (docs/contracts.md), read once per container. */
 const build = (): WebhookHandler => {
-  const env = new EnvReader(process.env);
-  const table = { client: createDocumentClient(), tableName: env.string('TABLE_NAME') };
-  const cacheMs = env.int('SECRETS_CACHE_SECONDS', 300, { min: 0 }) * 1000;
-  const store: SecretStore = env.bool('LOCAL_SECRETS')
+  const config = readConfig(new EnvReader(process.env));
+  const table = { client: createDocumentClient(), tableName: config.tableName };
+  const store: SecretStore = config.localSecrets
     ? new EnvSecretStore(process.env)
-    : new SecretsManagerStore({}, cacheMs);
+    : new SecretsManagerStore({}, config.secretsCacheSeconds * 1000);
   const stepFunctions = new StepFunctionsAdapter();
-  const githubApiUrl = env.optionalString('GITHUB_API_URL');
   return createHandler({
-    config: readWebhookConfig(env),
-    secrets: new SecretStoreWebhookSecrets(
-      store,
-      env.string('WEBHOOK_SECRET_ARN'),
-      env.string('SENTRY_SECRET_ARN'),
-    ),
+    config: config.webhook,
+    secrets: new SecretStoreWebhookSecrets(store, config.webhookSecretArn, config.sentrySecretArn),
     deliveries: new DeliveryStore(table),
     tasks: new TaskRepository(table),
     timeline: new TimelineRepository(table),
     approvals: new ApprovalStore(table),
     ciWaits: new CiWaitStore(table),
-    publisher: new EventBridgePublisher(env.string('EVENT_BUS_NAME')),
+    publisher: new EventBridgePublisher(config.eventBusName),
     callback: stepFunctions,
     executions: stepFunctions,
     github: new LazyGitHub({
       store,
-      secretId: env.string('GITHUB_SECRET_ARN'),
-      ...(githubApiUrl === undefined ? {} : { baseUrl: githubApiUrl }),
+      secretId: config.githubSecretArn,
+      baseUrl: config.githubApiUrl,
       logger,
     }),
     logger,

@@ -1,6 +1,12 @@
 export { LazyGitHub, OctokitWebhookGitHub, parseGitHubAuth } from './adapters/github';
 export { SecretStoreWebhookSecrets } from './adapters/webhook-secrets';
-export { DEFAULTS, readWebhookConfig, type WebhookConfig } from './config';
+export {
+  DEFAULTS,
+  readConfig,
+  readWebhookConfig,
+  type WebhookConfig,
+  type WebhookLambdaConfig,
+} from './config';
 export { createHandler, type WebhookHandler, type WebhookHandlerDeps } from './create-handler';
 export {
   AgentCommand,

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { readConfig as readInvokerConfig } from '@enterprise-agents/agent-invoker';
-import { ConfigError, type Env, EnvReader, type GitHubAuth } from '@enterprise-agents/core';
+import {
+  ConfigError,
+  type Env,
+  EnvReader,
+  type GitHubAuth,
+  readGitHubApiUrl,
+  readJiraAllowedProjects,
+} from '@enterprise-agents/core';
 import {
   type GitHubActionsConfig,
   parseGitHubSecret,
@@ -148,7 +155,7 @@ export const selectVendors = (env: Env): VendorSelection => {
         ? { appId: env.GITHUB_APP_ID, privateKey, installationId: env.GITHUB_APP_INSTALLATION_ID }
         : { token: env.GITHUB_TOKEN },
     );
-    github = { mode: 'real', apiUrl: read.string('GITHUB_API_URL', 'https://api.github.com'), auth };
+    github = { mode: 'real', apiUrl: readGitHubApiUrl(read), auth };
   }
 
   let jira: VendorSelection['jira'] = { mode: 'sandbox' };
@@ -239,7 +246,7 @@ export const readLocalSettings = (env: Env = {}): LocalSettings => {
     webhook,
     slack,
     guardrails,
-    jiraAllowedProjects: reader.list('JIRA_ALLOWED_PROJECTS'),
+    jiraAllowedProjects: readJiraAllowedProjects(reader),
     invoker: {
       taskBudgetUsd: invoker.taskBudgetUsd,
       dailyBudgetUsd: invoker.dailyBudgetUsd,

@@ -3,6 +3,7 @@ import {
   ConfigError,
   type Env,
   EnvReader,
+  isPlainObject,
   readBranchPrefix,
   readMaxFixAttempts,
   readOptionalGitHubOrg,
@@ -62,11 +63,8 @@ export interface InvokerConfig extends SharedConfig {
   githubOrg: string | undefined;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const parseAgents = (value: unknown): AgentIds => {
-  if (!isRecord(value)) throw new ConfigError('AGENTS must be a JSON object');
+  if (!isPlainObject(value)) throw new ConfigError('AGENTS must be a JSON object');
   const out: Partial<Record<AgentName, { agentId: string; aliasId: string }>> = {};
   for (const agent of Object.values(AgentName)) {
     const ids = value[agent] as { agentId?: unknown; aliasId?: unknown } | undefined;
@@ -87,7 +85,8 @@ const parseModels = (
   defaults: Readonly<Record<AgentName, string>>,
 ): Record<AgentName, string> => {
   if (value === undefined) return { ...defaults };
-  if (!isRecord(value)) throw new ConfigError('AGENT_MODELS must be a JSON object {"<agent>": "<model id>"}');
+  if (!isPlainObject(value))
+    throw new ConfigError('AGENT_MODELS must be a JSON object {"<agent>": "<model id>"}');
   const unknown = Object.keys(value).filter((key) => !(Object.values(AgentName) as string[]).includes(key));
   if (unknown.length > 0)
     throw new ConfigError(
@@ -105,7 +104,7 @@ const parseModels = (
 };
 
 const parseFunctions = (value: unknown): Record<ActionGroup, string> => {
-  if (!isRecord(value))
+  if (!isPlainObject(value))
     throw new ConfigError(
       `ACTION_GROUP_FUNCTIONS must be a JSON object {"${Object.values(ActionGroup).join('", "')}": "<function ARN or name>"}`,
     );

@@ -7,7 +7,9 @@ import {
   createDocumentClient,
   createLogger,
   type Logger,
-  SecretsManagerStore,
+  lambdaSecretStore,
+  lazyHandler,
+  secretLoader,
   type TableRef,
   TaskRepository,
   TimelineRepository,
@@ -24,21 +26,18 @@ import type { AgentRuntime } from './domain/ports';
 import { bedrockModel } from './models';
 
 type Handler = ReturnType<typeof createHandler>;
-let built: Handler | undefined;
 
 const modelPort = (config: InvokerConfig): ModelPort => {
   if (config.provider === ModelProvider.Anthropic) {
     const secretArn = config.anthropicSecretArn;
     if (secretArn === undefined)
       throw new ConfigError('ANTHROPIC_SECRET_ARN is required with MODEL_PROVIDER=anthropic');
-    const secrets = new SecretsManagerStore({}, config.secretsCacheSeconds * 1000);
     return new AnthropicModel({
-      apiKey: async () => {
-        const { apiKey } = await secrets.getJson<{ apiKey?: unknown }>(secretArn);
+      apiKey: secretLoader(lambdaSecretStore(config), secretArn, ({ apiKey }) => {
         if (typeof apiKey !== 'string' || apiKey === '')
           throw new ConfigError(`secret ${secretArn} needs {"apiKey": "..."}`);
         return apiKey;
-      },
+      }),
     });
   }
   return bedrockModel();
@@ -81,30 +80,25 @@ const agentRuntime = (
   }
 };
 
-// Built on the first invocation (once per container) so importing the bundle never throws.
-const build = (): Handler => {
-  const config = readConfig();
-  const table = { client: createDocumentClient(), tableName: config.tableName };
-  const logger = createLogger({ service: 'agent-invoker' });
-  const timeline = new TimelineRepository(table);
-  return createHandler({
-    tasks: new TaskRepository(table),
-    timeline,
-    costs: new CostStore(table),
-    runtime: agentRuntime(config, table, timeline, logger),
-    logger,
-    config,
-  });
-};
-
-/** Lambda entry point (Step Functions lambda:invoke). */
-export const handler = async (event: unknown, context?: InvocationContext): Promise<unknown> => {
-  try {
-    built ??= build();
-  } catch (error) {
-    // Not cached: the next invocation reads the configuration again.
-    built = undefined;
-    throw error;
-  }
-  return built(event, context);
-};
+/**
+ * Lambda entry point (Step Functions lambda:invoke), built on the first invocation (core's
+ * lazyHandler: importing the bundle never throws, and a failed build, such as a ConfigError,
+ * is not cached: the next invocation reads the configuration again). The Lambda context goes
+ * on to the handler, which reads the time left before the deadline.
+ */
+export const handler: (event: unknown, context?: InvocationContext) => Promise<unknown> = lazyHandler(
+  (): Handler => {
+    const config = readConfig();
+    const table = { client: createDocumentClient(), tableName: config.tableName };
+    const logger = createLogger({ service: 'agent-invoker', level: config.logLevel });
+    const timeline = new TimelineRepository(table);
+    return createHandler({
+      tasks: new TaskRepository(table),
+      timeline,
+      costs: new CostStore(table),
+      runtime: agentRuntime(config, table, timeline, logger),
+      logger,
+      config,
+    });
+  },
+);

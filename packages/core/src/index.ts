@@ -134,6 +134,16 @@ export {
   UpstreamError,
 } from './http/json-client';
 export { type AdfNode, adfToText, textToAdf, textWithLinks } from './jira/adf';
+export {
+  type ActionPayload,
+  dispatchEvent,
+  type EventRoutes,
+  isActionPayload,
+  isHttpEvent,
+} from './lambda/dispatch';
+export { type LambdaHandler, type LazyHandlerOptions, lazyHandler } from './lambda/lazy-handler';
+export { lambdaSecretStore, secretLoader } from './lambda/secrets';
+export { guardUpstream, mapUpstreamError, type UpstreamRefusals } from './lambda/upstream-errors';
 export { createLogger, type Logger, REDACT_PATHS, withCorrelation } from './logging/logger';
 export { type Clock, FixedClock, systemClock } from './ports/clock';
 export type {
@@ -155,6 +165,8 @@ export {
   signSlackRequest,
   verifySlackSignature,
 } from './signatures/slack';
+export { clip } from './util/clip';
+export { isPlainObject } from './util/is-plain-object';
 export {
   type ApprovalDeps,
   type DecisionOutcome,

@@ -1,13 +1,14 @@
 import {
-  ActionError,
   type ActionGroupEvent,
   type ActionGroupResponse,
   type CiWaitDeps,
   createActionGroupHandler,
-  isActionGroupEvent,
+  dispatchEvent,
+  guardUpstream,
+  isPlainObject,
   type Logger,
   type OperationHandler,
-  UpstreamError,
+  type UpstreamRefusals,
 } from '@enterprise-agents/core';
 import * as ci from './domain/ci';
 import * as discovery from './domain/discovery';
@@ -29,36 +30,20 @@ export interface GitHubActionsDeps {
 }
 
 /** GitHub's refusals as answers the model can act on; everything else stays a 502 for the adapter. */
-const mapUpstream = (operationId: string, error: unknown): never => {
-  if (error instanceof UpstreamError && error.service === 'github') {
-    if (error.status === 404) {
-      throw new ActionError(404, `${operationId}: not found on GitHub; check repo, branch, path and ids`);
-    }
-    if (error.status === 409 || error.status === 422) {
-      throw new ActionError(
-        409,
-        `${operationId}: GitHub refused: ${error.message.replace(/^github answered \d+: /, '')}`,
-      );
-    }
-    if (error.status === 429 || (error.status === 403 && /rate limit/i.test(error.message))) {
-      throw new ActionError(429, `${operationId}: GitHub rate limit reached; wait a minute before retrying`);
-    }
-  }
-  throw error;
+export const GITHUB_REFUSALS: UpstreamRefusals = {
+  service: 'github',
+  label: 'GitHub',
+  notFound: 'not found on GitHub; check repo, branch, path and ids',
+  refused: {
+    statuses: [409, 422],
+    as: 409,
+    detail: (error) => error.message.replace(/^github answered \d+: /, ''),
+  },
+  rateLimited: 'GitHub rate limit reached; wait a minute before retrying',
+  isRateLimit: (error) => error.status === 403 && /rate limit/i.test(error.message),
 };
 
-const guarded =
-  <A>(
-    operationId: string,
-    fn: (args: A, ctx: Parameters<OperationHandler>[1]) => Promise<unknown>,
-  ): OperationHandler =>
-  async (args, ctx) => {
-    try {
-      return await fn(args as A, ctx);
-    } catch (error) {
-      return mapUpstream(operationId, error);
-    }
-  };
+const guarded = guardUpstream(GITHUB_REFUSALS);
 
 /** Operation id → implementation: the set the contract test compares with the schemas. */
 export const githubOperations = (
@@ -118,9 +103,6 @@ export const githubOperations = (
 /** What the Lambda can be invoked with. */
 export type GitHubActionsEvent = ActionGroupEvent | { action: 'registerCiWait'; [key: string]: unknown };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * The github-actions Lambda: Bedrock action groups (event with `messageVersion`
  * and `apiPath`) for every github-*.json schema, and the Step Functions task
@@ -132,20 +114,25 @@ export const createHandler = (deps: GitHubActionsDeps) => {
     operations: githubOperations(deps),
     logger: deps.logger,
   });
-  return async (event: unknown): Promise<ActionGroupResponse | RegisterCiWaitResult> => {
-    if (isActionGroupEvent(event)) return actionGroup(event);
-    if (isObject(event) && event.action === 'registerCiWait') {
-      const input = parseRegisterCiWait(event);
-      const result = await registerCiWait(deps.ciWait, input);
-      deps.logger.info(
-        { taskId: input.taskId, repo: input.repo, sha: input.headSha, resolved: result.resolved },
-        'ci wait registered',
+  const dispatch = dispatchEvent({
+    actionGroup,
+    actions: {
+      registerCiWait: async (payload) => {
+        const input = parseRegisterCiWait(payload);
+        const result = await registerCiWait(deps.ciWait, input);
+        deps.logger.info(
+          { taskId: input.taskId, repo: input.repo, sha: input.headSha, resolved: result.resolved },
+          'ci wait registered',
+        );
+        return result;
+      },
+    },
+    unsupported: (event) => {
+      const action = isPlainObject(event) ? String(event.action ?? '') : typeof event;
+      return new Error(
+        `github-actions: unsupported event (action "${action.slice(0, 40)}"); expected a Bedrock action group event or action=registerCiWait`,
       );
-      return result;
-    }
-    const action = isObject(event) ? String(event.action ?? '') : typeof event;
-    throw new Error(
-      `github-actions: unsupported event (action "${action.slice(0, 40)}"); expected a Bedrock action group event or action=registerCiWait`,
-    );
-  };
+    },
+  });
+  return (event: unknown) => dispatch(event) as Promise<ActionGroupResponse | RegisterCiWaitResult>;
 };

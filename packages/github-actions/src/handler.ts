@@ -3,8 +3,9 @@ import {
   createDocumentClient,
   createGitHubClient,
   createLogger,
+  lambdaSecretStore,
+  lazyHandler,
   OctokitGitHub,
-  SecretsManagerStore,
   StepFunctionsAdapter,
   TimelineRepository,
 } from '@enterprise-agents/core';
@@ -12,17 +13,15 @@ import { OctokitRepoHost } from './adapters/octokit-repo-host';
 import { parseGitHubSecret, readConfig } from './config';
 import { createHandler } from './create-handler';
 
-const logger = createLogger({ service: 'github-actions' });
-
-type Handler = ReturnType<typeof createHandler>;
-let ready: Promise<Handler> | undefined;
-
-// Built on the first invocation and kept for the container: importing this module never throws,
-// and a missing variable fails the first call with a ConfigError naming it.
-const build = async (): Promise<Handler> => {
+/**
+ * Lambda entry point (Bedrock action groups and the registerCiWait Step Functions task), built
+ * on the first invocation (core's lazyHandler): a missing variable or an unreadable secret fails
+ * that call and the next one builds again.
+ */
+export const handler = lazyHandler(async (): Promise<ReturnType<typeof createHandler>> => {
   const config = readConfig();
-  const secrets = new SecretsManagerStore({}, config.secretsCacheSeconds * 1000);
-  const auth = parseGitHubSecret(await secrets.getJson(config.githubSecretArn));
+  const logger = createLogger({ service: 'github-actions', level: config.logLevel });
+  const auth = parseGitHubSecret(await lambdaSecretStore(config).getJson(config.githubSecretArn));
   const octokit = createGitHubClient({ auth, baseUrl: config.githubApiUrl, logger });
   const table = { client: createDocumentClient(), tableName: config.tableName };
   const timeline = new TimelineRepository(table);
@@ -38,13 +37,4 @@ const build = async (): Promise<Handler> => {
     },
     logger,
   });
-};
-
-/** Lambda entry point (Bedrock action groups and the registerCiWait Step Functions task). */
-export const handler = async (event: unknown) => {
-  ready ??= build().catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  });
-  return (await ready)(event);
-};
+});

@@ -1,13 +1,14 @@
 import {
-  ActionError,
   type ActionGroupEvent,
   type ActionGroupResponse,
   ConfigError,
   createActionGroupHandler,
-  isActionGroupEvent,
+  dispatchEvent,
+  guardUpstream,
+  isPlainObject,
   type Logger,
   type OperationHandler,
-  UpstreamError,
+  type UpstreamRefusals,
 } from '@enterprise-agents/core';
 import { type CommentOnIssueResult, commentOnIssue, parseCommentOnIssue } from './domain/final-comment';
 import type { JiraToolDeps } from './domain/operations';
@@ -34,34 +35,19 @@ const jiraMessage = (body: unknown): string => {
 };
 
 /** Jira's refusals as answers the model can act on; auth and outages stay 502. */
-const guarded =
-  <A>(
-    operationId: string,
-    fn: (args: A, ctx: Parameters<OperationHandler>[1]) => Promise<unknown>,
-  ): OperationHandler =>
-  async (args, ctx) => {
-    try {
-      return await fn(args as A, ctx);
-    } catch (error) {
-      if (error instanceof UpstreamError && error.service === 'jira') {
-        if (error.status === 404) {
-          throw new ActionError(
-            404,
-            `${operationId}: issue not found or not visible to the bot; check the key`,
-          );
-        }
-        if (error.status === 400 || error.status === 409 || error.status === 422) {
-          throw new ActionError(
-            400,
-            `${operationId}: Jira refused: ${jiraMessage(error.body) || `status ${error.status}`}`,
-          );
-        }
-        if (error.status === 429)
-          throw new ActionError(429, `${operationId}: Jira rate limit reached; wait before retrying`);
-      }
-      throw error;
-    }
-  };
+export const JIRA_REFUSALS: UpstreamRefusals = {
+  service: 'jira',
+  label: 'Jira',
+  notFound: 'issue not found or not visible to the bot; check the key',
+  refused: {
+    statuses: [400, 409, 422],
+    as: 400,
+    detail: (error) => jiraMessage(error.body) || `status ${error.status}`,
+  },
+  rateLimited: 'Jira rate limit reached; wait before retrying',
+};
+
+const guarded = guardUpstream(JIRA_REFUSALS);
 
 /** Operation id → implementation: the set the contract test compares with the schema. */
 export const jiraOperations = (deps: JiraToolDeps): Record<string, OperationHandler> => ({
@@ -80,9 +66,6 @@ export const jiraOperations = (deps: JiraToolDeps): Record<string, OperationHand
 /** What the Lambda can be invoked with. */
 export type JiraActionsEvent = ActionGroupEvent | { action: 'commentOnIssue'; [key: string]: unknown };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * The jira-actions Lambda: the Jira action group for Bedrock agents (event with
  * `messageVersion` and `apiPath`), and the Step Functions task `commentOnIssue`
@@ -95,33 +78,38 @@ export const createHandler = (deps: JiraActionsDeps) => {
     operations: jiraOperations(deps),
     logger: deps.logger,
   });
-  return async (event: unknown): Promise<ActionGroupResponse | CommentOnIssueResult> => {
-    if (isActionGroupEvent(event)) return actionGroup(event);
-    if (isObject(event) && event.action === 'commentOnIssue') {
-      const input = parseCommentOnIssue(event);
-      if (deps.tasks === undefined)
-        throw new ConfigError('jira-actions: commentOnIssue needs the task table (deps.tasks)');
-      const log = { taskId: input.taskId, runId: input.runId, kind: input.kind };
-      try {
-        const result = await commentOnIssue(
-          { jira: deps.jira, audit: deps.audit, tasks: deps.tasks, allowedProjects: deps.allowedProjects },
-          input,
-        );
-        deps.logger.info({ ...log, ...result }, 'final jira comment');
-        return result;
-      } catch (error) {
-        // Logged here because the state machine swallows it: the run's outcome must not depend on Jira.
-        const err = error as Error;
-        deps.logger.warn(
-          { ...log, err: { name: err.name, message: err.message } },
-          'final jira comment failed',
-        );
-        throw error;
-      }
-    }
-    const action = isObject(event) ? String(event.action ?? '') : typeof event;
-    throw new Error(
-      `jira-actions: unsupported event (action "${action.slice(0, 40)}"); expected a Bedrock action group event (messageVersion + apiPath) or action=commentOnIssue`,
-    );
-  };
+  const dispatch = dispatchEvent({
+    actionGroup,
+    actions: {
+      commentOnIssue: async (payload) => {
+        const input = parseCommentOnIssue(payload);
+        if (deps.tasks === undefined)
+          throw new ConfigError('jira-actions: commentOnIssue needs the task table (deps.tasks)');
+        const log = { taskId: input.taskId, runId: input.runId, kind: input.kind };
+        try {
+          const result = await commentOnIssue(
+            { jira: deps.jira, audit: deps.audit, tasks: deps.tasks, allowedProjects: deps.allowedProjects },
+            input,
+          );
+          deps.logger.info({ ...log, ...result }, 'final jira comment');
+          return result;
+        } catch (error) {
+          // Logged here because the state machine swallows it: the run's outcome must not depend on Jira.
+          const err = error as Error;
+          deps.logger.warn(
+            { ...log, err: { name: err.name, message: err.message } },
+            'final jira comment failed',
+          );
+          throw error;
+        }
+      },
+    },
+    unsupported: (event) => {
+      const action = isPlainObject(event) ? String(event.action ?? '') : typeof event;
+      return new Error(
+        `jira-actions: unsupported event (action "${action.slice(0, 40)}"); expected a Bedrock action group event (messageVersion + apiPath) or action=commentOnIssue`,
+      );
+    },
+  });
+  return (event: unknown) => dispatch(event) as Promise<ActionGroupResponse | CommentOnIssueResult>;
 };

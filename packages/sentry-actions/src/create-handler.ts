@@ -1,10 +1,11 @@
 import {
-  ActionError,
-  type ActionGroupEvent,
+  type ActionGroupResponse,
   createActionGroupHandler,
+  dispatchEvent,
+  guardUpstream,
   type Logger,
   type OperationHandler,
-  UpstreamError,
+  type UpstreamRefusals,
 } from '@enterprise-agents/core';
 import type { SentryToolDeps } from './domain/operations';
 import * as ops from './domain/operations';
@@ -16,31 +17,22 @@ export interface SentryActionsDeps extends SentryToolDeps {
 }
 
 /** Sentry's refusals as answers the model can act on; auth and outages stay 502. */
-const guarded =
-  <A>(operationId: string, fn: (args: A) => Promise<unknown>): OperationHandler =>
-  async (args) => {
-    try {
-      return await fn(args as A);
-    } catch (error) {
-      if (error instanceof UpstreamError && error.service === 'sentry') {
-        if (error.status === 404)
-          throw new ActionError(
-            404,
-            `${operationId}: not found in Sentry; check the project slug or issue id`,
-          );
-        if (error.status === 400) {
-          const detail = (error.body as { detail?: unknown } | undefined)?.detail;
-          throw new ActionError(
-            400,
-            `${operationId}: Sentry refused: ${typeof detail === 'string' ? detail : 'bad request'}`,
-          );
-        }
-        if (error.status === 429)
-          throw new ActionError(429, `${operationId}: Sentry rate limit reached; wait before retrying`);
-      }
-      throw error;
-    }
-  };
+export const SENTRY_REFUSALS: UpstreamRefusals = {
+  service: 'sentry',
+  label: 'Sentry',
+  notFound: 'not found in Sentry; check the project slug or issue id',
+  refused: {
+    statuses: [400],
+    as: 400,
+    detail: (error) => {
+      const detail = (error.body as { detail?: unknown } | undefined)?.detail;
+      return typeof detail === 'string' ? detail : 'bad request';
+    },
+  },
+  rateLimited: 'Sentry rate limit reached; wait before retrying',
+};
+
+const guarded = guardUpstream(SENTRY_REFUSALS);
 
 /** Operation id → implementation: the set the contract test compares with the schema. */
 export const sentryOperations = (deps: SentryToolDeps): Record<string, OperationHandler> => ({
@@ -58,16 +50,12 @@ export const createHandler = (deps: SentryActionsDeps) => {
     operations: sentryOperations(deps),
     logger: deps.logger,
   });
-  return async (event: unknown) => {
-    if (
-      typeof event !== 'object' ||
-      event === null ||
-      typeof (event as { apiPath?: unknown }).apiPath !== 'string'
-    ) {
-      throw new Error(
+  const dispatch = dispatchEvent({
+    actionGroup,
+    unsupported: () =>
+      new Error(
         'sentry-actions: unsupported event; expected a Bedrock action group event (messageVersion + apiPath)',
-      );
-    }
-    return actionGroup(event as ActionGroupEvent);
-  };
+      ),
+  });
+  return (event: unknown) => dispatch(event) as Promise<ActionGroupResponse>;
 };

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   type EnvReader,
+  isPlainObject,
   readMaxFixAttempts,
   readSharedConfig,
   readTableName,
@@ -32,7 +33,7 @@ const SLACK_ID = /^[A-Z0-9][A-Z0-9_-]*$/i;
 
 /** Reads and validates SLACK_CHANNEL_MAP: a flat JSON object of channel ids. */
 export const parseChannelMap = (value: unknown): Record<string, string> => {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
+  if (!isPlainObject(value))
     throw new ConfigError(
       'SLACK_CHANNEL_MAP must be a JSON object {"<project or owner/repo>": "<channel id>"}',
     );

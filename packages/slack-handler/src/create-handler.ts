@@ -1,15 +1,18 @@
 import {
+  type ActionPayload,
   AppError,
   type ApprovalStore,
   assertBodySize,
   type Clock,
   type CostStore,
+  dispatchEvent,
   type EventPublisherPort,
   type ExecutionControlPort,
   errorResponse,
   type HttpEvent,
   type HttpResult,
   header,
+  isActionPayload,
   jsonResponse,
   type Logger,
   MethodNotAllowedError,
@@ -38,7 +41,7 @@ import { TaskThreads } from './domain/task-threads';
 import { handleSlashCommand, readSlashCommand } from './http/commands';
 import { handleInteraction, readInteraction } from './http/interactions';
 import type { HttpServices } from './http/services';
-import { isObj, parseFollowUp, parseNotify, parseRequestApproval } from './payloads';
+import { parseFollowUp, parseNotify, parseRequestApproval } from './payloads';
 
 /** Everything the handler needs; production wiring is in handler.ts, tests inject fakes. */
 export interface SlackHandlerDeps {
@@ -72,11 +75,6 @@ const COMMANDS_PATH = '/slack/commands';
 const INTERACTIONS_PATH = '/slack/interactions';
 // Slack gives up after 3 s; warn well before so slow paths show up in the logs.
 const BUDGET_WARN_MS = 2000;
-
-const isHttpEvent = (event: unknown): event is HttpEvent =>
-  isObj(event) &&
-  isObj(event.requestContext) &&
-  isObj((event.requestContext as Record<string, unknown>).http);
 
 const emptyOk = (): HttpResult => ({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: '' });
 
@@ -145,31 +143,31 @@ export const createHandler = (deps: SlackHandlerDeps): SlackHandler => {
     }
   };
 
-  return async (event: unknown): Promise<unknown> => {
-    if (isHttpEvent(event)) return http(event);
-    if (!isObj(event) || typeof event.action !== 'string')
-      throw new AppError('unsupported event: expected an API Gateway request or an {action} payload', {
-        code: 'UnsupportedEvent',
-        expose: true,
-      });
-    const logger = withCorrelation(deps.logger, {
-      ...(typeof event.taskId === 'string' ? { taskId: event.taskId } : {}),
+  const taskLogger = (payload: ActionPayload): Logger =>
+    withCorrelation(deps.logger, {
+      ...(typeof payload.taskId === 'string' ? { taskId: payload.taskId } : {}),
     });
-    switch (event.action) {
-      case 'requestApproval':
-        return requestApproval({ ...deps, threads, logger }, parseRequestApproval(event));
-      case 'notify':
-        return notify(
-          { ...deps, threads, logger, maxFixAttempts: deps.settings.maxFixAttempts },
-          parseNotify(event),
-        );
-      case 'commandFollowUp':
-        return runFollowUp(services(logger), parseFollowUp(event));
-      default:
-        throw new AppError(`unsupported action ${String(event.action).slice(0, 50)}`, {
-          code: 'UnsupportedEvent',
-          expose: true,
-        });
-    }
-  };
+  return dispatchEvent({
+    http,
+    actions: {
+      requestApproval: async (payload) =>
+        requestApproval({ ...deps, threads, logger: taskLogger(payload) }, parseRequestApproval(payload)),
+      notify: async (payload) =>
+        notify(
+          { ...deps, threads, logger: taskLogger(payload), maxFixAttempts: deps.settings.maxFixAttempts },
+          parseNotify(payload),
+        ),
+      commandFollowUp: async (payload) => runFollowUp(services(taskLogger(payload)), parseFollowUp(payload)),
+    },
+    unsupported: (event) =>
+      isActionPayload(event)
+        ? new AppError(`unsupported action ${String(event.action).slice(0, 50)}`, {
+            code: 'UnsupportedEvent',
+            expose: true,
+          })
+        : new AppError('unsupported event: expected an API Gateway request or an {action} payload', {
+            code: 'UnsupportedEvent',
+            expose: true,
+          }),
+  });
 };

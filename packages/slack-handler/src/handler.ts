@@ -5,8 +5,10 @@ import {
   createLogger,
   EnvReader,
   EventBridgePublisher,
-  SecretsManagerStore,
+  lambdaSecretStore,
+  lazyHandler,
   StepFunctionsAdapter,
+  secretLoader,
   TaskRepository,
   ThreadStore,
   TimelineRepository,
@@ -18,19 +20,17 @@ import { SlackWebApi } from './adapters/slack-web-api';
 import { readConfig } from './config';
 import { createHandler, type SlackHandler } from './create-handler';
 
-interface SlackSecret extends Record<string, unknown> {
-  botToken?: unknown;
-  signingSecret?: unknown;
-}
-
-/** Production wiring from the environment; runs once per container, on the first invocation. */
-const build = (): SlackHandler => {
-  const env = new EnvReader();
-  const config = readConfig(env);
-  const logger = createLogger({ service: 'slack-handler' });
-  const secrets = new SecretsManagerStore({}, config.secretsCacheSeconds * 1000);
+/**
+ * The Lambda entry point (API Gateway, Step Functions tasks and its own follow-ups): production
+ * wiring from the environment, built on the first invocation (core's lazyHandler), so loading the
+ * bundle never throws and a configuration error surfaces as a clear ConfigError on the first call.
+ */
+export const handler: SlackHandler = lazyHandler((): SlackHandler => {
+  const config = readConfig(new EnvReader());
+  const logger = createLogger({ service: 'slack-handler', level: config.logLevel });
+  const secret = secretLoader(lambdaSecretStore(config), config.slackSecretArn, (value) => value);
   const secretField = async (field: 'botToken' | 'signingSecret'): Promise<string> => {
-    const value = (await secrets.getJson<SlackSecret>(config.slackSecretArn))[field];
+    const value = (await secret())[field];
     if (typeof value !== 'string' || value === '')
       throw new Error(`secret ${config.slackSecretArn} has no "${field}" string`);
     return value;
@@ -54,16 +54,4 @@ const build = (): SlackHandler => {
     settings: config.settings,
     logger,
   });
-};
-
-let instance: SlackHandler | undefined;
-
-/**
- * The Lambda entry point. Dependencies are built on the first invocation, not at
- * import, so loading the bundle never throws; a configuration error surfaces as
- * a clear ConfigError on the first call.
- */
-export const handler = async (event: unknown): Promise<unknown> => {
-  instance ??= build();
-  return instance(event);
-};
+});

@@ -1,3 +1,4 @@
+import { isPlainObject } from '@enterprise-agents/core';
 import {
   AgentInvocationError,
   AgentThrottledError,
@@ -76,9 +77,6 @@ const EPHEMERAL: CacheControl = { type: 'ephemeral' };
 /** The API rejects empty text blocks; an empty turn or tool output is replayed as this. */
 const EMPTY_TEXT = '(empty)';
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const toAnthropicBlock = (block: ContentBlock): AnthropicBlock | undefined => {
   switch (block.type) {
     case 'text':
@@ -90,7 +88,7 @@ const toAnthropicBlock = (block: ContentBlock): AnthropicBlock | undefined => {
         type: 'tool_use',
         id: block.id,
         name: block.name,
-        input: isObject(block.input) ? block.input : {},
+        input: isPlainObject(block.input) ? block.input : {},
       };
     case 'toolResult':
       return {

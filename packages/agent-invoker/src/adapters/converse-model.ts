@@ -10,6 +10,7 @@ import {
   type TokenUsage,
   type Tool,
 } from '@aws-sdk/client-bedrock-runtime';
+import { isPlainObject } from '@enterprise-agents/core';
 import {
   AgentInvocationError,
   AgentThrottledError,
@@ -81,9 +82,6 @@ const CACHE_POINT = { type: 'default' } as const;
 /** Converse rejects blank text blocks; an empty turn or tool output is replayed as this. */
 const EMPTY_TEXT = '(empty)';
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const toConverseBlock = (block: ContentBlock): ConverseContentBlock | undefined => {
   switch (block.type) {
     case 'text':
@@ -96,7 +94,7 @@ const toConverseBlock = (block: ContentBlock): ConverseContentBlock | undefined 
           // Unparseable input (kept as the raw string for the loop's error result) is
           // replayed as {}: the model API accepts only an object here, and the error
           // result that follows already quotes what the model wrote.
-          input: (isObject(block.input) ? block.input : {}) as ConverseToolUseBlock['input'],
+          input: (isPlainObject(block.input) ? block.input : {}) as ConverseToolUseBlock['input'],
         },
       };
     case 'toolResult':

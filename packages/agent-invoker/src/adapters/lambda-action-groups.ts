@@ -1,5 +1,5 @@
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { ActionGroupEvent, ActionGroupResponse } from '@enterprise-agents/core';
+import { type ActionGroupEvent, type ActionGroupResponse, clip } from '@enterprise-agents/core';
 import { AgentThrottledError, AgentUnavailableError } from '../domain/errors';
 import type { ActionGroupInvoker } from '../domain/tools';
 
@@ -42,8 +42,6 @@ const asError = (error: unknown): Error =>
     ? (error as Error)
     : new Error(String(error));
 
-const clip = (text: string): string => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text);
-
 const isActionGroupResponse = (value: unknown): value is ActionGroupResponse => {
   const response = (value as { response?: Record<string, unknown> } | null)?.response;
   const body = (response?.responseBody as Record<string, { body?: unknown } | undefined> | undefined)?.[
@@ -76,7 +74,7 @@ export const lambdaActionGroup =
       const err = asError(error);
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       const code = (err as { code?: string }).code;
-      const message = `Lambda Invoke of ${functionName} (${what}) failed: ${err.name}${err.message === '' ? '' : `: ${clip(err.message)}`}`;
+      const message = `Lambda Invoke of ${functionName} (${what}) failed: ${err.name}${err.message === '' ? '' : `: ${clip(err.message, MAX_MESSAGE)}`}`;
       if (THROTTLED.has(err.name) || status === 429) throw new AgentThrottledError(message, err);
       if (
         TRANSIENT.has(err.name) ||
@@ -100,7 +98,8 @@ export const lambdaActionGroup =
       // {"errorType","errorMessage","trace"}: the type and message only, never the trace.
       const failure = (payload ?? {}) as { errorType?: unknown; errorMessage?: unknown };
       const type = typeof failure.errorType === 'string' ? failure.errorType : output.FunctionError;
-      const detail = typeof failure.errorMessage === 'string' ? `: ${clip(failure.errorMessage)}` : '';
+      const detail =
+        typeof failure.errorMessage === 'string' ? `: ${clip(failure.errorMessage, MAX_MESSAGE)}` : '';
       throw new ToolDispatchError(
         functionName,
         event.actionGroup,

@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  clip,
   type RunKind,
   type Task,
   type TaskPatch,
@@ -34,8 +35,7 @@ export interface LifecycleDeps {
 
 const MAX_REASON = 1000;
 
-const clip = (text: string, max = MAX_REASON): string =>
-  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+const clipReason = (text: string): string => clip(text, MAX_REASON);
 
 /**
  * A readable reason from a Step Functions error and cause. Lambda causes are JSON
@@ -56,15 +56,15 @@ export const describeError = (error: string | undefined, cause: string | undefin
     .join(' ')
     .trim();
   const name = error ?? 'Error';
-  return clip(message === '' ? name : `${name}: ${message}`);
+  return clipReason(message === '' ? name : `${name}: ${message}`);
 };
 
 const escalationReason = (escalation: Escalation | undefined): string => {
   if (escalation === undefined) return 'escalated';
-  if (escalation.reason !== undefined && escalation.reason !== '') return clip(escalation.reason);
+  if (escalation.reason !== undefined && escalation.reason !== '') return clipReason(escalation.reason);
   const described = describeError(escalation.error, escalation.cause);
   return escalation.kind === 'budget_exceeded'
-    ? clip(`Budget exceeded: ${described.replace(/^BudgetExceeded: /, '')}`)
+    ? clipReason(`Budget exceeded: ${described.replace(/^BudgetExceeded: /, '')}`)
     : described;
 };
 
@@ -167,7 +167,7 @@ export const finishTask = async (
   const reason =
     payload.status === TaskStatus.Escalated
       ? escalationReason(payload.escalation)
-      : clip(
+      : clipReason(
           payload.reason === undefined || payload.reason === ''
             ? payload.status.toLowerCase()
             : payload.reason,

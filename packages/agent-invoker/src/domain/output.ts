@@ -1,4 +1,4 @@
-import { AgentName } from '@enterprise-agents/core';
+import { AgentName, isPlainObject } from '@enterprise-agents/core';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import cicdSchema from '../../../../schemas/agent-outputs/cicd.json' with { type: 'json' };
 import discoverySchema from '../../../../schemas/agent-outputs/discovery.json' with { type: 'json' };
@@ -77,9 +77,7 @@ const objectEnd = (text: string, start: number): number => {
 const parseObject = (candidate: string): Record<string, unknown> | undefined => {
   try {
     const value: unknown = JSON.parse(candidate);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return isPlainObject(value) ? value : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { AgentName, ConfigError } from '@enterprise-agents/core';
+import { AgentName, ConfigError, isPlainObject } from '@enterprise-agents/core';
 import type { ModelUsage } from './model';
 
 /** USD per million tokens for one model, and its context window. */
@@ -64,11 +64,8 @@ export const DEFAULT_MODEL_PRICES: ModelPrices = {
   scripted: SONNET_4_6,
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const parsePrice = (modelId: string, value: unknown): ModelPrice => {
-  if (!isRecord(value)) throw new ConfigError(`MODEL_PRICES entry for ${modelId} must be an object`);
+  if (!isPlainObject(value)) throw new ConfigError(`MODEL_PRICES entry for ${modelId} must be an object`);
   const number = (field: string, fallback?: number): number => {
     const raw = value[field] ?? fallback;
     if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0)
@@ -91,7 +88,7 @@ const parsePrice = (modelId: string, value: unknown): ModelPrice => {
 
 /** MODEL_PRICES merged over the defaults; every entry checked. */
 export const readModelPrices = (overrides: unknown): ModelPrices => {
-  if (overrides !== undefined && !isRecord(overrides))
+  if (overrides !== undefined && !isPlainObject(overrides))
     throw new ConfigError(
       'MODEL_PRICES must be a JSON object {"<model id>": {"inputPerMTok", "outputPerMTok", "cacheReadPerMTok", "cacheWritePerMTok", "contextTokens"}}',
     );

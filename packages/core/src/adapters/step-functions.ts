@@ -6,10 +6,9 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { ExecutionControlPort, TaskCallbackPort } from '../ports/workflow';
+import { clip } from '../util/clip';
 
 // Step Functions limits: error 256 chars, cause 32 768 chars.
-const clip = (text: string, max: number): string =>
-  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 
 const isGone = (error: unknown): boolean =>
   error instanceof Error &&

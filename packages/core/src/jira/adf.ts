@@ -1,3 +1,5 @@
+import { isPlainObject } from '../util/is-plain-object';
+
 /** An Atlassian Document Format node (what Jira Cloud REST v3 stores for rich text). */
 export interface AdfNode {
   type: string;
@@ -11,9 +13,6 @@ export interface AdfNode {
 // Real documents are shallow; the bound stops a hostile webhook body from exhausting the stack.
 const MAX_DEPTH = 64;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /**
@@ -23,14 +22,14 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : '')
  * The renderer below can then trust the shape.
  */
 const sanitize = (value: unknown, depth: number): AdfNode | undefined => {
-  if (!isRecord(value) || typeof value.type !== 'string' || depth > MAX_DEPTH) return undefined;
+  if (!isPlainObject(value) || typeof value.type !== 'string' || depth > MAX_DEPTH) return undefined;
   const node: AdfNode = { type: value.type };
   if (typeof value.text === 'string') node.text = value.text;
-  if (isRecord(value.attrs)) node.attrs = value.attrs;
+  if (isPlainObject(value.attrs)) node.attrs = value.attrs;
   if (Array.isArray(value.marks)) {
     node.marks = value.marks
-      .filter((m): m is Record<string, unknown> => isRecord(m) && typeof m.type === 'string')
-      .map((m) => ({ type: m.type as string, ...(isRecord(m.attrs) ? { attrs: m.attrs } : {}) }));
+      .filter((m): m is Record<string, unknown> => isPlainObject(m) && typeof m.type === 'string')
+      .map((m) => ({ type: m.type as string, ...(isPlainObject(m.attrs) ? { attrs: m.attrs } : {}) }));
   }
   if (Array.isArray(value.content)) {
     node.content = value.content
@@ -155,7 +154,7 @@ export const adfToText = (value: unknown): string => {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map(adfToText).join('\n');
-  if (!isRecord(value)) return '';
+  if (!isPlainObject(value)) return '';
   if (typeof value.type === 'string') {
     const node = sanitize(value, 0);
     return node === undefined ? '' : block(node).trim();

@@ -1,4 +1,4 @@
-import type { Task } from '@enterprise-agents/core';
+import { clip, type Task } from '@enterprise-agents/core';
 import type { Block, SlackMessage } from './ports';
 
 /** Escapes the three characters Slack mrkdwn treats as control characters (untrusted text). */
@@ -14,8 +14,8 @@ export const link = (url: string | undefined, label: string): string =>
 export const mention = (userId: string): string =>
   /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : escapeText(userId);
 
-export const clip = (text: string, max: number): string =>
-  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** Core's `clip`, next to the other text helpers of the messages. */
+export { clip };
 
 export const usd = (value: number): string => `$${value.toFixed(2)}`;
 

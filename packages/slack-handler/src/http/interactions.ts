@@ -1,4 +1,4 @@
-import { BadRequestError } from '@enterprise-agents/core';
+import { BadRequestError, isPlainObject } from '@enterprise-agents/core';
 import {
   ActionId,
   alreadyDecidedText,
@@ -11,8 +11,7 @@ import { clip, escapeText, simpleMessage } from '../domain/format';
 import type { HttpServices } from './services';
 
 type Obj = Record<string, unknown>;
-const isObj = (value: unknown): value is Obj =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObj = isPlainObject;
 
 /** What the HTTP response to an interaction carries (Slack ignores bodies of block_actions). */
 export type InteractionAnswer = { kind: 'ack' } | { kind: 'view-errors'; errors: Record<string, string> };

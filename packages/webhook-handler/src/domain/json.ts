@@ -1,9 +1,11 @@
+import { clip, isPlainObject } from '@enterprise-agents/core';
+
 /** A parsed JSON object. Webhook bodies are untrusted: every read goes through these guards. */
 export type JsonObject = Record<string, unknown>;
 
 /** The value as an object, or undefined for anything else (arrays and null included). */
 export const asObject = (value: unknown): JsonObject | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
+  isPlainObject(value) ? value : undefined;
 
 export const asString = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined;
@@ -43,6 +45,5 @@ export const at = (value: unknown, ...keys: readonly string[]): unknown => {
   return current;
 };
 
-/** Shortens untrusted text before it is stored (DynamoDB items are capped at 400 KB). */
-export const clip = (text: string, max: number): string =>
-  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** Shortens untrusted text before it is stored (DynamoDB items are capped at 400 KB): core's `clip`. */
+export { clip };

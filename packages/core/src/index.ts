@@ -109,8 +109,29 @@ export {
   type FailedJob,
   type WorkflowRunSummary,
 } from './github/ci-status';
-export { createGitHubClient, type GitHubAuth, type GitHubClientOptions, retryDelayMs } from './github/client';
-export { canWrite, type GitHubPort, OctokitGitHub, type RepoPermission } from './github/github-port';
+export {
+  callGitHub,
+  createGitHubClient,
+  type GitHubAuth,
+  type GitHubClient,
+  type GitHubClientLoaderOptions,
+  type GitHubClientOptions,
+  type GitHubClientSource,
+  githubClientLoader,
+  resolveGitHubClient,
+  retryDelayMs,
+  splitRepo,
+} from './github/client';
+export {
+  type CiGitHubPort,
+  canWrite,
+  formatReviewComment,
+  formatReviewComments,
+  type GitHubPort,
+  OctokitGitHub,
+  type RepoPermission,
+} from './github/github-port';
+export { parseGitHubSecret } from './github/secret';
 export {
   assertBodySize,
   assertJsonContentType,

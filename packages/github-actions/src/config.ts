@@ -1,7 +1,6 @@
 import {
   ConfigError,
   EnvReader,
-  type GitHubAuth,
   readBranchPrefix,
   readGitHubApiUrl,
   readGitHubOrg,
@@ -43,27 +42,4 @@ export const readConfig = (env: EnvReader = new EnvReader()): GitHubActionsConfi
       maxFilesPerCommit: env.int('MAX_FILES_PER_COMMIT', 50, { min: 1 }),
     },
   };
-};
-
-/** The GitHub secret: `{"token"}` or `{"appId","privateKey","installationId"}` (App preferred). */
-export const parseGitHubSecret = (secret: Record<string, unknown>): GitHubAuth => {
-  const { token, appId, privateKey, installationId } = secret;
-  if (appId !== undefined || privateKey !== undefined || installationId !== undefined) {
-    if (
-      (typeof appId !== 'string' && typeof appId !== 'number') ||
-      typeof privateKey !== 'string' ||
-      (typeof installationId !== 'string' && typeof installationId !== 'number')
-    ) {
-      throw new ConfigError('GitHub App secret needs appId, privateKey and installationId');
-    }
-    return {
-      type: 'app',
-      appId: String(appId),
-      // Secrets pasted through a console often carry literal "\n".
-      privateKey: privateKey.includes('\\n') ? privateKey.replace(/\\n/g, '\n') : privateKey,
-      installationId: String(installationId),
-    };
-  }
-  if (typeof token === 'string' && token !== '') return { type: 'token', token };
-  throw new ConfigError('GitHub secret must hold {"token"} or {"appId","privateKey","installationId"}');
 };

@@ -1,8 +1,8 @@
 import {
   CiWaitStore,
   createDocumentClient,
-  createGitHubClient,
   createLogger,
+  githubClientLoader,
   lambdaSecretStore,
   lazyHandler,
   OctokitGitHub,
@@ -10,19 +10,23 @@ import {
   TimelineRepository,
 } from '@enterprise-agents/core';
 import { OctokitRepoHost } from './adapters/octokit-repo-host';
-import { parseGitHubSecret, readConfig } from './config';
+import { readConfig } from './config';
 import { createHandler } from './create-handler';
 
 /**
  * Lambda entry point (Bedrock action groups and the registerCiWait Step Functions task), built
- * on the first invocation (core's lazyHandler): a missing variable or an unreadable secret fails
- * that call and the next one builds again.
+ * on the first invocation (core's lazyHandler). The GitHub client is built from the secret on
+ * the first GitHub call and again when the secret rotates.
  */
-export const handler = lazyHandler(async (): Promise<ReturnType<typeof createHandler>> => {
+export const handler = lazyHandler((): ReturnType<typeof createHandler> => {
   const config = readConfig();
   const logger = createLogger({ service: 'github-actions', level: config.logLevel });
-  const auth = parseGitHubSecret(await lambdaSecretStore(config).getJson(config.githubSecretArn));
-  const octokit = createGitHubClient({ auth, baseUrl: config.githubApiUrl, logger });
+  const octokit = githubClientLoader({
+    store: lambdaSecretStore(config),
+    secretId: config.githubSecretArn,
+    baseUrl: config.githubApiUrl,
+    logger,
+  });
   const table = { client: createDocumentClient(), tableName: config.tableName };
   const timeline = new TimelineRepository(table);
   return createHandler({

@@ -1,5 +1,5 @@
 export { type GitHubClient, OctokitRepoHost } from './adapters/octokit-repo-host';
-export { type GitHubActionsConfig, parseGitHubSecret, readConfig } from './config';
+export { type GitHubActionsConfig, readConfig } from './config';
 export {
   createHandler,
   type GitHubActionsDeps,

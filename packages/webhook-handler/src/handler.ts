@@ -8,17 +8,18 @@ import {
   EnvSecretStore,
   EventBridgePublisher,
   errorResponse,
+  githubClientLoader,
   type HttpEvent,
   type HttpResult,
   jsonResponse,
   lambdaSecretStore,
   lazyHandler,
+  OctokitGitHub,
   type SecretStore,
   StepFunctionsAdapter,
   TaskRepository,
   TimelineRepository,
 } from '@enterprise-agents/core';
-import { LazyGitHub } from './adapters/github';
 import { SecretStoreWebhookSecrets } from './adapters/webhook-secrets';
 import { readConfig } from './config';
 import { createHandler } from './create-handler';
@@ -50,12 +51,18 @@ export const handler: (event: HttpEvent) => Promise<HttpResult> = lazyHandler(
       publisher: new EventBridgePublisher(config.eventBusName),
       callback: stepFunctions,
       executions: stepFunctions,
-      github: new LazyGitHub({
-        store,
-        secretId: config.githubSecretArn,
-        baseUrl: config.githubApiUrl,
-        logger,
-      }),
+      // Jira and Sentry deliveries never read the GitHub secret; retries stay well inside
+      // GitHub's 10 s delivery budget.
+      github: new OctokitGitHub(
+        githubClientLoader({
+          store,
+          secretId: config.githubSecretArn,
+          baseUrl: config.githubApiUrl,
+          logger,
+          maxRetryDelayMs: 2_000,
+          maxRetries: 2,
+        }),
+      ),
       logger,
     });
   },

@@ -1,4 +1,3 @@
-export { LazyGitHub, OctokitWebhookGitHub, parseGitHubAuth } from './adapters/github';
 export { SecretStoreWebhookSecrets } from './adapters/webhook-secrets';
 export {
   DEFAULTS,

@@ -1,6 +1,44 @@
 import { createAppAuth } from '@octokit/auth-app';
 import { Octokit } from '@octokit/rest';
+import { UpstreamError } from '../http/json-client';
+import { secretLoader } from '../lambda/secrets';
 import type { Logger } from '../logging/logger';
+import type { SecretStore } from '../secrets/secret-store';
+import { parseGitHubSecret } from './secret';
+
+/** The Octokit {@link createGitHubClient} builds (App or token auth, retries). */
+export type GitHubClient = Octokit;
+
+/**
+ * A client, or where to get the current one: adapters take either, so production can rebuild
+ * the client when the GitHub secret rotates ({@link githubClientLoader}) and tests pass one.
+ */
+export type GitHubClientSource = GitHubClient | (() => Promise<GitHubClient>);
+
+/**
+ * The client of a {@link GitHubClientSource}.
+ *
+ * @param source - a client or a loader
+ * @example
+ * const octokit = await resolveGitHubClient(this.client);
+ */
+export const resolveGitHubClient = async (source: GitHubClientSource): Promise<GitHubClient> =>
+  typeof source === 'function' ? source() : source;
+
+/**
+ * `owner/name` as Octokit's `{owner, repo}`.
+ *
+ * @param repo - `owner/name`
+ * @throws Error when it is not `owner/name`
+ * @example
+ * splitRepo('acme/pay'); // { owner: 'acme', repo: 'pay' }
+ */
+export const splitRepo = (repo: string): { owner: string; repo: string } => {
+  const [owner, name] = repo.split('/');
+  if (owner === undefined || name === undefined || owner === '' || name === '')
+    throw new Error(`repository must be owner/name, got ${repo}`);
+  return { owner, repo: name };
+};
 
 export type GitHubAuth =
   | { type: 'token'; token: string }
@@ -22,8 +60,41 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 interface RequestErrorLike {
   status?: number;
-  response?: { headers?: Record<string, string | number | undefined> };
+  response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
 }
+
+const githubMessage = (error: unknown): string => {
+  const data = (error as RequestErrorLike).response?.data as
+    | { message?: string; errors?: { message?: string; code?: string; field?: string }[] }
+    | undefined;
+  const detail = data?.errors?.map((e) => e.message ?? `${e.field ?? ''} ${e.code ?? ''}`.trim()).join('; ');
+  return [data?.message, detail].filter((x) => x !== undefined && x !== '').join(': ') || 'request failed';
+};
+
+/**
+ * Runs a GitHub call and turns an Octokit request error into core's {@link UpstreamError}
+ * (service `github`, the status, `github answered <status>: <GitHub's message>`); errors
+ * without a status (bugs, network) pass unchanged.
+ *
+ * @param fn - the Octokit call
+ * @example
+ * const { data } = await callGitHub(() => octokit.rest.repos.get({ owner, repo }));
+ */
+export const callGitHub = async <T>(fn: () => Promise<T>): Promise<T> => {
+  try {
+    return await fn();
+  } catch (error) {
+    const status = (error as RequestErrorLike | undefined)?.status;
+    if (status === undefined) throw error;
+    throw new UpstreamError(
+      'github',
+      status,
+      `github answered ${status}: ${githubMessage(error)}`,
+      undefined,
+      error,
+    );
+  }
+};
 
 /** How long GitHub asks us to wait, or undefined when the error is not retryable. */
 export const retryDelayMs = (error: unknown, attempt: number, nowMs = Date.now()): number | undefined => {
@@ -89,3 +160,28 @@ export const createGitHubClient = ({
   });
   return octokit;
 };
+
+/** What {@link githubClientLoader} needs: the secret and the client's options. */
+export interface GitHubClientLoaderOptions extends Omit<GitHubClientOptions, 'auth'> {
+  store: SecretStore;
+  /** `GITHUB_SECRET_ARN`. */
+  secretId: string;
+}
+
+/**
+ * The GitHub client of a Lambda, built from the GitHub secret on first use (a delivery that
+ * never calls GitHub never reads the secret) and built again when the secret's value changes,
+ * read through the store's cache like every other secret ({@link secretLoader}).
+ *
+ * @param options - the secret and the client's options
+ * @example
+ * const github = new OctokitGitHub(githubClientLoader({ store, secretId: config.githubSecretArn }));
+ */
+export const githubClientLoader = ({
+  store,
+  secretId,
+  ...client
+}: GitHubClientLoaderOptions): (() => Promise<GitHubClient>) =>
+  secretLoader(store, secretId, (secret) =>
+    createGitHubClient({ ...client, auth: parseGitHubSecret(secret, secretId) }),
+  );

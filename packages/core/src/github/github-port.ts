@@ -1,34 +1,95 @@
-import type { Octokit } from '@octokit/rest';
+import { isPlainObject } from '../util/is-plain-object';
 import type { FailedJob, WorkflowRunSummary } from './ci-status';
+import { type GitHubClient, type GitHubClientSource, resolveGitHubClient, splitRepo } from './client';
 
 export type RepoPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
-/** The GitHub operations shared by the webhook handler and the CI wait registration. */
+/**
+ * The GitHub operations of the workflow: who may command the agents, replies on pull requests,
+ * CI status of a commit and review feedback. One port, one adapter ({@link OctokitGitHub});
+ * each consumer depends on the part it uses (`Pick<GitHubPort, …>`): the CI wait resolution on
+ * {@link CiGitHubPort}, the webhook handler on its commands' and reviews' methods. The agents'
+ * repository tools (read, branch, commit, pull requests) are github-actions' `RepoHost`, over
+ * the same client.
+ */
 export interface GitHubPort {
+  /** The user's permission on the repository; `none` when GitHub does not know them there. */
   permissionOf(repo: string, username: string): Promise<RepoPermission>;
   commentOnIssue(repo: string, issueNumber: number, body: string): Promise<void>;
+  /** Every workflow run of a commit (latest attempt of each). */
   workflowRunsForCommit(repo: string, sha: string): Promise<WorkflowRunSummary[]>;
+  /** Failed, timed-out or cancelled jobs of the runs. */
   failedJobs(repo: string, runIds: readonly number[]): Promise<FailedJob[]>;
+  /** Inline comments of one review, as `path:line: body` lines. */
+  reviewComments(repo: string, prNumber: number, reviewId: number): Promise<string[]>;
 }
 
+/** The part of {@link GitHubPort} that decides CI on a commit (`resolveCiWaits`). */
+export type CiGitHubPort = Pick<GitHubPort, 'workflowRunsForCommit' | 'failedJobs'>;
+
+/**
+ * Whether a permission allows writing (and so commanding the agents).
+ *
+ * @param permission - a repository permission
+ * @example
+ * canWrite('maintain'); // true
+ */
 export const canWrite = (permission: RepoPermission): boolean =>
   permission === 'admin' || permission === 'maintain' || permission === 'write';
 
-const split = (repo: string): { owner: string; repo: string } => {
-  const [owner, name] = repo.split('/');
-  if (owner === undefined || name === undefined)
-    throw new Error(`repository must be owner/name, got ${repo}`);
-  return { owner, repo: name };
+const nonEmpty = (value: unknown): string | undefined => {
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  return text === undefined || text === '' ? undefined : text;
 };
 
-/** {@link GitHubPort} over Octokit (REST). */
+const positiveInt = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+
+/**
+ * One review comment of GitHub's API as `path:line: body` (the line, or the original line of an
+ * outdated comment); undefined without a body.
+ *
+ * @param comment - an item of `GET /repos/{owner}/{repo}/pulls/{n}/reviews/{id}/comments`
+ * @example
+ * formatReviewComment({ path: 'src/a.ts', line: 3, body: 'rename' }); // 'src/a.ts:3: rename'
+ */
+export const formatReviewComment = (comment: unknown): string | undefined => {
+  if (!isPlainObject(comment)) return undefined;
+  const body = nonEmpty(comment.body);
+  if (body === undefined) return undefined;
+  const path = nonEmpty(comment.path);
+  const line = positiveInt(comment.line) ?? positiveInt(comment.original_line);
+  return path === undefined ? body : `${path}${line === undefined ? '' : `:${line}`}: ${body}`;
+};
+
+/**
+ * Review comments as `path:line: body` lines, those without a body left out.
+ *
+ * @param comments - GitHub's list (anything else gives no lines)
+ * @example
+ * formatReviewComments([{ path: 'a.ts', line: 1, body: 'x' }, { body: '' }]); // ['a.ts:1: x']
+ */
+export const formatReviewComments = (comments: unknown): string[] =>
+  (Array.isArray(comments) ? comments : [])
+    .map(formatReviewComment)
+    .filter((comment): comment is string => comment !== undefined);
+
+/**
+ * {@link GitHubPort} over Octokit (REST). Takes a client or a loader of the current one
+ * (`githubClientLoader`: built on first use, rebuilt when the secret rotates).
+ */
 export class OctokitGitHub implements GitHubPort {
-  constructor(private readonly octokit: Octokit) {}
+  constructor(private readonly client: GitHubClientSource) {}
+
+  private octokit(): Promise<GitHubClient> {
+    return resolveGitHubClient(this.client);
+  }
 
   async permissionOf(repo: string, username: string): Promise<RepoPermission> {
+    const octokit = await this.octokit();
     try {
-      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({
-        ...split(repo),
+      const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+        ...splitRepo(repo),
         username,
       });
       // `role_name` distinguishes maintain/triage; `permission` folds them into write/read.
@@ -42,12 +103,14 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async commentOnIssue(repo: string, issueNumber: number, body: string): Promise<void> {
-    await this.octokit.rest.issues.createComment({ ...split(repo), issue_number: issueNumber, body });
+    const octokit = await this.octokit();
+    await octokit.rest.issues.createComment({ ...splitRepo(repo), issue_number: issueNumber, body });
   }
 
   async workflowRunsForCommit(repo: string, sha: string): Promise<WorkflowRunSummary[]> {
-    const runs = await this.octokit.paginate(this.octokit.rest.actions.listWorkflowRunsForRepo, {
-      ...split(repo),
+    const octokit = await this.octokit();
+    const runs = await octokit.paginate(octokit.rest.actions.listWorkflowRunsForRepo, {
+      ...splitRepo(repo),
       head_sha: sha,
       per_page: 100,
     });
@@ -64,10 +127,11 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async failedJobs(repo: string, runIds: readonly number[]): Promise<FailedJob[]> {
+    const octokit = await this.octokit();
     const jobs = await Promise.all(
       runIds.map(async (runId) => {
-        const all = await this.octokit.paginate(this.octokit.rest.actions.listJobsForWorkflowRun, {
-          ...split(repo),
+        const all = await octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, {
+          ...splitRepo(repo),
           run_id: runId,
           filter: 'latest',
           per_page: 100,
@@ -83,5 +147,16 @@ export class OctokitGitHub implements GitHubPort {
       }),
     );
     return jobs.flat();
+  }
+
+  async reviewComments(repo: string, prNumber: number, reviewId: number): Promise<string[]> {
+    const octokit = await this.octokit();
+    const comments = await octokit.paginate(octokit.rest.pulls.listCommentsForReview, {
+      ...splitRepo(repo),
+      pull_number: prNumber,
+      review_id: reviewId,
+      per_page: 100,
+    });
+    return formatReviewComments(comments);
   }
 }

@@ -1,12 +1,12 @@
 import type { CiWaitStore } from '../db/ci-wait-store';
 import type { TimelineRepository } from '../db/timeline-repository';
 import { type CiResult, CiState, decideCi } from '../github/ci-status';
-import type { GitHubPort } from '../github/github-port';
+import type { CiGitHubPort } from '../github/github-port';
 import type { TaskCallbackPort } from '../ports/workflow';
 
 export interface CiWaitDeps {
   ciWaits: CiWaitStore;
-  github: GitHubPort;
+  github: CiGitHubPort;
   callback: TaskCallbackPort;
   timeline: TimelineRepository;
 }

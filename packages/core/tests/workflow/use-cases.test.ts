@@ -1,10 +1,10 @@
 import {
   ApprovalDecision,
   ApprovalStore,
+  type CiGitHubPort,
   CiWaitStore,
   decideApproval,
   FixedClock,
-  type GitHubPort,
   REJECTED_ERROR,
   RunKind,
   rerunTask,
@@ -28,12 +28,8 @@ import {
 let dynamo: LocalDynamo;
 let n = 0;
 
-class StubGitHub implements GitHubPort {
+class StubGitHub implements CiGitHubPort {
   runs: WorkflowRunSummary[] = [];
-  async permissionOf() {
-    return 'write' as const;
-  }
-  async commentOnIssue() {}
   async workflowRunsForCommit() {
     return this.runs;
   }

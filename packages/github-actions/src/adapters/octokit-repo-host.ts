@@ -1,4 +1,11 @@
-import { type createGitHubClient, UpstreamError } from '@enterprise-agents/core';
+import {
+  callGitHub as call,
+  type GitHubClient,
+  type GitHubClientSource,
+  resolveGitHubClient,
+  splitRepo as split,
+  UpstreamError,
+} from '@enterprise-agents/core';
 import type {
   AnnotationInfo,
   CodeHit,
@@ -12,41 +19,8 @@ import type {
   TreeListing,
 } from '../domain/ports';
 
-/** The Octokit instance core's createGitHubClient builds (App or token auth, retries). */
-export type GitHubClient = ReturnType<typeof createGitHubClient>;
-
-interface RequestErrorLike {
-  status?: number;
-  message?: string;
-  response?: { data?: unknown };
-}
-
-const statusOf = (error: unknown): number | undefined => (error as RequestErrorLike | undefined)?.status;
-
-const messageOf = (error: unknown): string => {
-  const data = (error as RequestErrorLike).response?.data as
-    | { message?: string; errors?: { message?: string; code?: string; field?: string }[] }
-    | undefined;
-  const detail = data?.errors?.map((e) => e.message ?? `${e.field ?? ''} ${e.code ?? ''}`.trim()).join('; ');
-  return [data?.message, detail].filter((x) => x !== undefined && x !== '').join(': ') || 'request failed';
-};
-
-/** Octokit errors as core UpstreamErrors (status + GitHub's message), nothing else leaks. */
-const call = async <T>(fn: () => Promise<T>): Promise<T> => {
-  try {
-    return await fn();
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === undefined) throw error;
-    throw new UpstreamError(
-      'github',
-      status,
-      `github answered ${status}: ${messageOf(error)}`,
-      undefined,
-      error,
-    );
-  }
-};
+/** The Octokit core's createGitHubClient builds (App or token auth, retries). */
+export type { GitHubClient };
 
 /** Undefined instead of an error for 404 (and 422 where GitHub uses it for "no such commit"). */
 const orUndefined = async <T>(fn: () => Promise<T>, statuses = [404]): Promise<T | undefined> => {
@@ -56,11 +30,6 @@ const orUndefined = async <T>(fn: () => Promise<T>, statuses = [404]): Promise<T
     if (error instanceof UpstreamError && statuses.includes(error.status)) return undefined;
     throw error;
   }
-};
-
-const split = (repo: string) => {
-  const [owner, name] = repo.split('/');
-  return { owner: owner as string, repo: name as string };
 };
 
 interface RawRepo {
@@ -138,18 +107,24 @@ const toJob = (j: RawJob): JobInfo => ({
   })),
 });
 
-/** {@link RepoHost} over the GitHub REST API (Octokit). */
+/**
+ * {@link RepoHost} over the GitHub REST API (Octokit): the agents' repository tools. Every
+ * GitHub refusal becomes core's UpstreamError (`callGitHub`). Takes a client or a loader of the
+ * current one (core's `githubClientLoader`: rebuilt when the GitHub secret rotates).
+ */
 export class OctokitRepoHost implements RepoHost {
-  constructor(private readonly octokit: GitHubClient) {}
+  constructor(private readonly client: GitHubClientSource) {}
 
   async getRepo(repo: string): Promise<RepoInfo> {
-    const { data } = await call(() => this.octokit.rest.repos.get(split(repo)));
+    const octokit = await resolveGitHubClient(this.client);
+    const { data } = await call(() => octokit.rest.repos.get(split(repo)));
     return toRepo(data);
   }
 
   async listOrgRepos(org: string, limit: number, includeArchived: boolean): Promise<RepoInfo[]> {
+    const octokit = await resolveGitHubClient(this.client);
     const out: RepoInfo[] = [];
-    const pages = this.octokit.paginate.iterator(this.octokit.rest.repos.listForOrg, {
+    const pages = octokit.paginate.iterator(octokit.rest.repos.listForOrg, {
       org,
       sort: 'pushed',
       direction: 'desc',
@@ -168,8 +143,9 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async searchCode(query: string, limit: number) {
+    const octokit = await resolveGitHubClient(this.client);
     const { data } = await call(() =>
-      this.octokit.rest.search.code({
+      octokit.rest.search.code({
         q: query,
         per_page: Math.min(100, limit),
         headers: { accept: 'application/vnd.github.text-match+json' },
@@ -188,8 +164,9 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async getTree(repo: string, ref: string): Promise<TreeListing> {
+    const octokit = await resolveGitHubClient(this.client);
     const { data } = await call(() =>
-      this.octokit.rest.git.getTree({ ...split(repo), tree_sha: ref, recursive: 'true' }),
+      octokit.rest.git.getTree({ ...split(repo), tree_sha: ref, recursive: 'true' }),
     );
     return {
       sha: data.sha,
@@ -203,7 +180,8 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async getContent(repo: string, path: string, ref: string): Promise<ContentResult | undefined> {
-    const res = await orUndefined(() => this.octokit.rest.repos.getContent({ ...split(repo), path, ref }));
+    const octokit = await resolveGitHubClient(this.client);
+    const res = await orUndefined(() => octokit.rest.repos.getContent({ ...split(repo), path, ref }));
     if (res === undefined) return undefined;
     const data = res.data;
     if (Array.isArray(data)) return { kind: 'dir', entries: data.map((e) => e.path) };
@@ -218,28 +196,27 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async getBlob(repo: string, sha: string): Promise<Buffer> {
-    const { data } = await call(() => this.octokit.rest.git.getBlob({ ...split(repo), file_sha: sha }));
+    const octokit = await resolveGitHubClient(this.client);
+    const { data } = await call(() => octokit.rest.git.getBlob({ ...split(repo), file_sha: sha }));
     return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
   }
 
   async resolveCommit(repo: string, ref: string): Promise<string | undefined> {
-    const res = await orUndefined(
-      () => this.octokit.rest.repos.getCommit({ ...split(repo), ref }),
-      [404, 422],
-    );
+    const octokit = await resolveGitHubClient(this.client);
+    const res = await orUndefined(() => octokit.rest.repos.getCommit({ ...split(repo), ref }), [404, 422]);
     return res?.data.sha;
   }
 
   async branchHead(repo: string, branch: string): Promise<string | undefined> {
-    const res = await orUndefined(() =>
-      this.octokit.rest.git.getRef({ ...split(repo), ref: `heads/${branch}` }),
-    );
+    const octokit = await resolveGitHubClient(this.client);
+    const res = await orUndefined(() => octokit.rest.git.getRef({ ...split(repo), ref: `heads/${branch}` }));
     return res?.data.object.sha;
   }
 
   async createBranch(repo: string, branch: string, sha: string): Promise<'created' | 'exists'> {
+    const octokit = await resolveGitHubClient(this.client);
     try {
-      await call(() => this.octokit.rest.git.createRef({ ...split(repo), ref: `refs/heads/${branch}`, sha }));
+      await call(() => octokit.rest.git.createRef({ ...split(repo), ref: `refs/heads/${branch}`, sha }));
       return 'created';
     } catch (error) {
       if (error instanceof UpstreamError && error.status === 422 && /already exists/i.test(error.message)) {
@@ -250,15 +227,15 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async commitTree(repo: string, commitSha: string): Promise<string> {
-    const { data } = await call(() =>
-      this.octokit.rest.git.getCommit({ ...split(repo), commit_sha: commitSha }),
-    );
+    const octokit = await resolveGitHubClient(this.client);
+    const { data } = await call(() => octokit.rest.git.getCommit({ ...split(repo), commit_sha: commitSha }));
     return data.tree.sha;
   }
 
   async createTree(repo: string, baseTree: string, files: readonly { path: string; content: string }[]) {
+    const octokit = await resolveGitHubClient(this.client);
     const { data } = await call(() =>
-      this.octokit.rest.git.createTree({
+      octokit.rest.git.createTree({
         ...split(repo),
         base_tree: baseTree,
         tree: files.map((f) => ({
@@ -273,16 +250,18 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async createCommit(repo: string, message: string, tree: string, parents: readonly string[]) {
+    const octokit = await resolveGitHubClient(this.client);
     const { data } = await call(() =>
-      this.octokit.rest.git.createCommit({ ...split(repo), message, tree, parents: [...parents] }),
+      octokit.rest.git.createCommit({ ...split(repo), message, tree, parents: [...parents] }),
     );
     return data.sha;
   }
 
   async moveBranch(repo: string, branch: string, sha: string): Promise<'updated' | 'conflict'> {
+    const octokit = await resolveGitHubClient(this.client);
     try {
       await call(() =>
-        this.octokit.rest.git.updateRef({ ...split(repo), ref: `heads/${branch}`, sha, force: false }),
+        octokit.rest.git.updateRef({ ...split(repo), ref: `heads/${branch}`, sha, force: false }),
       );
       return 'updated';
     } catch (error) {
@@ -301,8 +280,9 @@ export class OctokitRepoHost implements RepoHost {
     message: string;
     sha?: string;
   }) {
+    const octokit = await resolveGitHubClient(this.client);
     const { data } = await call(() =>
-      this.octokit.rest.repos.createOrUpdateFileContents({
+      octokit.rest.repos.createOrUpdateFileContents({
         ...split(input.repo),
         path: input.path,
         branch: input.branch,
@@ -315,9 +295,10 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async findOpenPull(repo: string, headBranch: string): Promise<PullInfo | undefined> {
+    const octokit = await resolveGitHubClient(this.client);
     const { owner } = split(repo);
     const { data } = await call(() =>
-      this.octokit.rest.pulls.list({
+      octokit.rest.pulls.list({
         ...split(repo),
         head: `${owner}:${headBranch}`,
         state: 'open',
@@ -329,8 +310,9 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async createDraftPull(input: { repo: string; head: string; base: string; title: string; body: string }) {
+    const octokit = await resolveGitHubClient(this.client);
     const { data } = await call(() =>
-      this.octokit.rest.pulls.create({
+      octokit.rest.pulls.create({
         ...split(input.repo),
         head: input.head,
         base: input.base,
@@ -343,15 +325,15 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async getPull(repo: string, pullNumber: number): Promise<PullInfo | undefined> {
-    const res = await orUndefined(() =>
-      this.octokit.rest.pulls.get({ ...split(repo), pull_number: pullNumber }),
-    );
+    const octokit = await resolveGitHubClient(this.client);
+    const res = await orUndefined(() => octokit.rest.pulls.get({ ...split(repo), pull_number: pullNumber }));
     return res === undefined ? undefined : toPull(res.data as RawPull);
   }
 
   async listComments(repo: string, issueNumber: number): Promise<CommentInfo[]> {
+    const octokit = await resolveGitHubClient(this.client);
     const comments = await call(() =>
-      this.octokit.paginate(this.octokit.rest.issues.listComments, {
+      octokit.paginate(octokit.rest.issues.listComments, {
         ...split(repo),
         issue_number: issueNumber,
         per_page: 100,
@@ -365,16 +347,18 @@ export class OctokitRepoHost implements RepoHost {
     }));
   }
 
-  async createComment(repo: string, issueNumber: number, body: string): Promise<CommentInfo> {
+  async commentOnIssue(repo: string, issueNumber: number, body: string): Promise<CommentInfo> {
+    const octokit = await resolveGitHubClient(this.client);
     const { data } = await call(() =>
-      this.octokit.rest.issues.createComment({ ...split(repo), issue_number: issueNumber, body }),
+      octokit.rest.issues.createComment({ ...split(repo), issue_number: issueNumber, body }),
     );
     return { id: data.id, url: data.html_url, body: data.body ?? '', author: data.user?.login ?? null };
   }
 
-  async workflowRuns(repo: string, headSha: string): Promise<RunInfo[]> {
+  async workflowRunsForCommit(repo: string, headSha: string): Promise<RunInfo[]> {
+    const octokit = await resolveGitHubClient(this.client);
     const runs = await call(() =>
-      this.octokit.paginate(this.octokit.rest.actions.listWorkflowRunsForRepo, {
+      octokit.paginate(octokit.rest.actions.listWorkflowRunsForRepo, {
         ...split(repo),
         head_sha: headSha,
         per_page: 100,
@@ -393,8 +377,9 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async jobs(repo: string, runId: number): Promise<JobInfo[]> {
+    const octokit = await resolveGitHubClient(this.client);
     const jobs = await call(() =>
-      this.octokit.paginate(this.octokit.rest.actions.listJobsForWorkflowRun, {
+      octokit.paginate(octokit.rest.actions.listJobsForWorkflowRun, {
         ...split(repo),
         run_id: runId,
         filter: 'latest',
@@ -405,16 +390,18 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async job(repo: string, jobId: number): Promise<JobInfo | undefined> {
+    const octokit = await resolveGitHubClient(this.client);
     const res = await orUndefined(() =>
-      this.octokit.rest.actions.getJobForWorkflowRun({ ...split(repo), job_id: jobId }),
+      octokit.rest.actions.getJobForWorkflowRun({ ...split(repo), job_id: jobId }),
     );
     return res === undefined ? undefined : toJob(res.data as RawJob);
   }
 
   async jobLog(repo: string, jobId: number): Promise<string> {
+    const octokit = await resolveGitHubClient(this.client);
     // GitHub redirects to a short-lived blob URL; fetch follows it and Octokit returns the text.
     const { data } = await call(() =>
-      this.octokit.rest.actions.downloadJobLogsForWorkflowRun({ ...split(repo), job_id: jobId }),
+      octokit.rest.actions.downloadJobLogsForWorkflowRun({ ...split(repo), job_id: jobId }),
     );
     if (typeof data === 'string') return data;
     if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
@@ -422,8 +409,9 @@ export class OctokitRepoHost implements RepoHost {
   }
 
   async annotations(repo: string, checkRunId: number): Promise<AnnotationInfo[]> {
+    const octokit = await resolveGitHubClient(this.client);
     const all = await call(() =>
-      this.octokit.paginate(this.octokit.rest.checks.listAnnotations, {
+      octokit.paginate(octokit.rest.checks.listAnnotations, {
         ...split(repo),
         check_run_id: checkRunId,
         per_page: 100,

@@ -42,7 +42,7 @@ const failedSteps = (job: JobInfo) =>
 
 /** CI state of a commit from its latest workflow runs. */
 export const ciStateOf = async (host: RepoHost, repo: string, headSha: string) => {
-  const runs = latestRuns(await host.workflowRuns(repo, headSha));
+  const runs = latestRuns(await host.workflowRunsForCommit(repo, headSha));
   return { runs, decision: decideCi(runs.map(summary)) };
 };
 

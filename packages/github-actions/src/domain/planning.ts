@@ -330,7 +330,7 @@ export const commentOnPullRequest = async (
       note: 'the same comment already exists',
     };
   }
-  const comment = await deps.host.createComment(repo.fullName, pull.number, body);
+  const comment = await deps.host.commentOnIssue(repo.fullName, pull.number, body);
   await deps.audit.append(taskId, {
     type: 'github.write',
     message: `commented on ${repo.fullName}#${pull.number}`,

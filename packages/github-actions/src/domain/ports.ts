@@ -126,8 +126,9 @@ export interface RepoHost {
   }): Promise<PullInfo>;
   getPull(repo: string, pullNumber: number): Promise<PullInfo | undefined>;
   listComments(repo: string, issueNumber: number): Promise<CommentInfo[]>;
-  createComment(repo: string, issueNumber: number, body: string): Promise<CommentInfo>;
-  workflowRuns(repo: string, headSha: string): Promise<RunInfo[]>;
+  commentOnIssue(repo: string, issueNumber: number, body: string): Promise<CommentInfo>;
+  /** Every workflow run of a commit, with its attempt and trigger. */
+  workflowRunsForCommit(repo: string, headSha: string): Promise<RunInfo[]>;
   jobs(repo: string, runId: number): Promise<JobInfo[]>;
   job(repo: string, jobId: number): Promise<JobInfo | undefined>;
   jobLog(repo: string, jobId: number): Promise<string>;

@@ -5,12 +5,12 @@ import {
   type Env,
   EnvReader,
   type GitHubAuth,
+  parseGitHubSecret,
   readGitHubApiUrl,
   readJiraAllowedProjects,
 } from '@enterprise-agents/core';
 import {
   type GitHubActionsConfig,
-  parseGitHubSecret,
   readConfig as readGitHubActionsConfig,
 } from '@enterprise-agents/github-actions';
 import { parseJiraSecret, readConfig as readJiraActionsConfig } from '@enterprise-agents/jira-actions';

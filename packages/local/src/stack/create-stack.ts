@@ -36,10 +36,7 @@ import {
   InlineFollowUps,
   SlackWebApi,
 } from '@enterprise-agents/slack-handler';
-import {
-  createHandler as createWebhookHandler,
-  OctokitWebhookGitHub,
-} from '@enterprise-agents/webhook-handler';
+import { createHandler as createWebhookHandler } from '@enterprise-agents/webhook-handler';
 import {
   ActionGroup,
   createLocalWorkflow,
@@ -265,7 +262,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     publisher,
     callback,
     executions,
-    github: new OctokitWebhookGitHub(octokit),
+    github: githubPort,
     logger: logger.child({ component: 'webhook-handler' }),
   });
 

@@ -32,7 +32,14 @@ describe('state machine → slack-handler notify contract', () => {
       description: 'p95 under 100 ms',
     });
     await clickButton(stack, await waitForApprovalMessage(stack), 'approve_plan');
-    await stack.idle();
+    // The run is parked at the approval until the click: wait for that execution's end, not for quiet.
+    const claimed = await stack.tasks.findByExternalKey('jira', 'ENG-7');
+    const execution = [...stack.workflow.executions.values()].find(
+      (e) => e.executionArn === claimed?.executionArn,
+    );
+    if (execution === undefined) throw new Error('no execution for ENG-7');
+    const record = await execution.done;
+    expect(record.status).toBe('SUCCEEDED');
     const task = await stack.tasks.findByExternalKey('jira', 'ENG-7');
     expect(task?.status).toBe('ESCALATED');
 

@@ -11,11 +11,11 @@ import {
 import {
   ApprovalDecision,
   ApprovalStore,
+  type CiGitHubPort,
   CiWaitStore,
   CostStore,
   decideApproval,
   type FailedJob,
-  type GitHubPort,
   type NewTask,
   resolveCiWaits,
   type Task,
@@ -42,7 +42,7 @@ import {
 } from '../../src/workflow';
 
 /** CI on commits, as the GitHub API reports it; the test decides when a run completes. */
-export class FakeCi implements GitHubPort {
+export class FakeCi implements CiGitHubPort {
   private readonly runs = new Map<string, WorkflowRunSummary[]>();
   private nextId = 1000;
   /** Completes CI on a commit (what GitHub does before sending workflow_run). */

@@ -11,7 +11,7 @@ import {
   TaskStatus,
 } from '@enterprise-agents/core';
 import { AgentCommand, HELP_TEXT, isAgentComment, parseAgentCommand } from './commands';
-import { asArray, asObject, asPositiveInt, asString, asText, at, clip, type JsonObject } from './json';
+import { asObject, asPositiveInt, asString, asText, at, clip, type JsonObject } from './json';
 import { answer, type DeliveryPlan, ignored, type Outcome, OutcomeStatus } from './outcome';
 import type { EffectDeps } from './ports';
 import { requestRun } from './task-flow';
@@ -371,16 +371,5 @@ export const decideGitHub = (
   }
 };
 
-/** Lists review comments as `path:line: body` (used by the Octokit adapter and tests). */
-export const formatReviewComment = (comment: unknown): string | undefined => {
-  const body = asText(at(comment, 'body'));
-  if (body === undefined) return undefined;
-  const path = asText(at(comment, 'path'));
-  const line = asPositiveInt(at(comment, 'line')) ?? asPositiveInt(at(comment, 'original_line'));
-  return path === undefined ? body : `${path}${line === undefined ? '' : `:${line}`}: ${body}`;
-};
-
-export const formatReviewComments = (comments: unknown): string[] =>
-  asArray(comments)
-    .map(formatReviewComment)
-    .filter((comment): comment is string => comment !== undefined);
+/** Review comments as `path:line: body` lines: core's formatter, the one the GitHub adapter uses. */
+export { formatReviewComment, formatReviewComments } from '@enterprise-agents/core';

@@ -31,11 +31,11 @@ export interface DeliveryLedger {
   release(source: string, deliveryId: string): Promise<void>;
 }
 
-/** The GitHub operations this handler needs beyond core's port. */
-export interface WebhookGitHubPort extends GitHubPort {
-  /** Inline comments of one review, as `path:line: body` lines. */
-  reviewComments(repo: string, prNumber: number, reviewId: number): Promise<string[]>;
-}
+/** The part of core's GitHub port this handler uses: command permissions, replies, CI status, reviews. */
+export type WebhookGitHubPort = Pick<
+  GitHubPort,
+  'permissionOf' | 'commentOnIssue' | 'workflowRunsForCommit' | 'failedJobs' | 'reviewComments'
+>;
 
 /** Everything the domain writes to or calls, injected so tests run against dynalite and fakes. */
 export interface EffectDeps {

@@ -1,8 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createGitHubClient, EnvSecretStore } from '@enterprise-agents/core';
+import {
+  ConfigError,
+  createGitHubClient,
+  EnvSecretStore,
+  githubClientLoader,
+  OctokitGitHub,
+  parseGitHubSecret,
+} from '@enterprise-agents/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { LazyGitHub, OctokitWebhookGitHub, parseGitHubAuth } from '../../src/adapters/github';
 
 interface Seen {
   method: string;
@@ -96,9 +102,9 @@ beforeEach(() => {
   rateLimitOnce = false;
 });
 
-describe('OctokitWebhookGitHub', () => {
+describe('OctokitGitHub', () => {
   const adapter = (sleeps: number[] = []) =>
-    new OctokitWebhookGitHub(
+    new OctokitGitHub(
       createGitHubClient({
         auth: { type: 'token', token: 'ghs_test' },
         baseUrl,
@@ -129,14 +135,14 @@ describe('OctokitWebhookGitHub', () => {
   });
 });
 
-describe('LazyGitHub', () => {
+describe('githubClientLoader', () => {
   it('builds the client from the secret on first use and maps 404 to no permission', async () => {
     const store = new EnvSecretStore({ GITHUB: JSON.stringify({ token: 'ghp_lazy' }) });
-    const lazy = new LazyGitHub({ store, secretId: 'GITHUB', baseUrl });
+    const github = new OctokitGitHub(githubClientLoader({ store, secretId: 'GITHUB', baseUrl }));
     expect(seen).toEqual([]);
-    expect(await lazy.permissionOf('acme/pay', 'maintainer')).toBe('maintain');
-    expect(await lazy.permissionOf('acme/pay', 'stranger')).toBe('none');
-    await lazy.commentOnIssue('acme/pay', 12, 'hello');
+    expect(await github.permissionOf('acme/pay', 'maintainer')).toBe('maintain');
+    expect(await github.permissionOf('acme/pay', 'stranger')).toBe('none');
+    await github.commentOnIssue('acme/pay', 12, 'hello');
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
       'GET /repos/acme/pay/collaborators/maintainer/permission',
       'GET /repos/acme/pay/collaborators/stranger/permission',
@@ -145,24 +151,60 @@ describe('LazyGitHub', () => {
     expect(seen.every((s) => s.authorization === 'token ghp_lazy')).toBe(true);
   });
 
-  it('does not cache a failed build', async () => {
+  it('does not keep a failed build', async () => {
     const env: Record<string, string> = {};
-    const lazy = new LazyGitHub({ store: new EnvSecretStore(env), secretId: 'GITHUB', baseUrl });
-    await expect(lazy.permissionOf('acme/pay', 'maintainer')).rejects.toThrow(ConfigError);
+    const github = new OctokitGitHub(
+      githubClientLoader({ store: new EnvSecretStore(env), secretId: 'GITHUB', baseUrl }),
+    );
+    await expect(github.permissionOf('acme/pay', 'maintainer')).rejects.toThrow(ConfigError);
     env.GITHUB = JSON.stringify({ token: 'ghp_late' });
-    expect(await lazy.permissionOf('acme/pay', 'maintainer')).toBe('maintain');
+    expect(await github.permissionOf('acme/pay', 'maintainer')).toBe('maintain');
+  });
+
+  it('keeps one client while the secret is unchanged and builds a new one when it rotates', async () => {
+    const env: Record<string, string> = { GITHUB: JSON.stringify({ token: 'ghp_old' }) };
+    const load = githubClientLoader({ store: new EnvSecretStore(env), secretId: 'GITHUB', baseUrl });
+    const first = await load();
+    expect(await load()).toBe(first);
+    env.GITHUB = JSON.stringify({ token: 'ghp_new' });
+    expect(await load()).not.toBe(first);
+    await new OctokitGitHub(load).permissionOf('acme/pay', 'maintainer');
+    expect(seen.at(-1)?.authorization).toBe('token ghp_new');
   });
 });
 
-describe('parseGitHubAuth', () => {
-  it('reads a token or GitHub App credentials and names the expected shape otherwise', () => {
-    expect(parseGitHubAuth('s', { token: 't' })).toEqual({ type: 'token', token: 't' });
-    expect(parseGitHubAuth('s', { appId: 123, privateKey: 'pem', installationId: '456' })).toEqual({
+describe('parseGitHubSecret (the one parser of the GitHub secret)', () => {
+  it('reads a token or GitHub App credentials', () => {
+    expect(parseGitHubSecret({ token: 't' }, 's')).toEqual({ type: 'token', token: 't' });
+    expect(parseGitHubSecret({ appId: 123, privateKey: 'pem', installationId: '456' })).toEqual({
       type: 'app',
       appId: '123',
       privateKey: 'pem',
       installationId: '456',
     });
-    expect(() => parseGitHubAuth('github', { appId: '1' })).toThrow(/secret github must hold/);
+  });
+
+  it('gives a console-pasted private key its line breaks back', () => {
+    expect(
+      parseGitHubSecret({
+        appId: '1',
+        privateKey: '-----BEGIN-----\\nabc\\n-----END-----',
+        installationId: 2,
+      }),
+    ).toMatchObject({ privateKey: '-----BEGIN-----\nabc\n-----END-----' });
+  });
+
+  it.each([
+    [{ appId: '1' }, /secret github must hold .*the GitHub App needs privateKey and installationId/],
+    [{ token: 't', appId: '1', privateKey: 'pem' }, /the GitHub App needs installationId/],
+    [{ token: '' }, /secret github must hold \{"token"\} or/],
+    [{}, /secret github must hold/],
+  ])('refuses %j naming the expected shape', (secret, message) => {
+    expect(() => parseGitHubSecret(secret, 'github')).toThrow(ConfigError);
+    expect(() => parseGitHubSecret(secret, 'github')).toThrow(message);
+  });
+
+  it('names the secret by its id, or as "GitHub secret" without one', () => {
+    expect(() => parseGitHubSecret({})).toThrow(/^GitHub secret must hold/);
   });
 });

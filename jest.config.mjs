@@ -9,6 +9,9 @@ export default {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json', 'md'],
   setupFiles: ['<rootDir>/jest.setup.mjs'],
   moduleNameMapper: {
+    // core has no root barrel: one entry point per concern (packages/core/README.md)
+    '^@enterprise-agents/core/testing$': '<rootDir>/packages/core/testing/index.ts',
+    '^@enterprise-agents/core/([a-z-]+)$': '<rootDir>/packages/core/src/$1/index.ts',
     '^@enterprise-agents/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^@enterprise-agents/([a-z-]+)/testing$': '<rootDir>/packages/$1/testing/index.ts',
     '^@enterprise-agents/fakes/([a-z-]+)$': '<rootDir>/packages/fakes/src/$1/index.ts',

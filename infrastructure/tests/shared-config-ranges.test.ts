@@ -7,7 +7,7 @@ import {
   readJiraBaseUrl,
   SHARED_VARIABLES,
   type SharedVariable,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/config';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { declaredNames, type Json, type JsonObject, loadTerraform } from './support/terraform-config';
 

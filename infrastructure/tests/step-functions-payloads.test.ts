@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { EXPECTED_KEYWORD } from '@enterprise-agents/core';
+import { EXPECTED_KEYWORD } from '@enterprise-agents/core/workflow';
 import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
 import { DEFAULT_TEMPLATE_VARS, renderOrchestrator } from '../../packages/local/src/workflow';

@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
-import { EVENT_SOURCE, EventDetailType, tableDefinition } from '@enterprise-agents/core';
+import { tableDefinition } from '@enterprise-agents/core/db';
+import { EVENT_SOURCE, EventDetailType } from '@enterprise-agents/core/domain';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { lambdaPackages } from './support/lambda-calls';
 import {

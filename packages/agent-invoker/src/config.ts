@@ -1,16 +1,16 @@
 import {
-  AgentName,
-  ConfigError,
   type Env,
   EnvReader,
-  isPlainObject,
   readBranchPrefix,
   readMaxFixAttempts,
   readOptionalGitHubOrg,
   readSharedConfig,
   readTableName,
   type SharedConfig,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/config';
+import { AgentName } from '@enterprise-agents/core/domain';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import { isPlainObject } from '@enterprise-agents/core/util';
 import type { AgentIds } from './adapters/bedrock-runtime';
 import type { LoopLimits } from './domain/agent-loop';
 import { DEFAULT_COMPACT_AT } from './domain/agent-loop';

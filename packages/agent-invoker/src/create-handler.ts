@@ -1,12 +1,6 @@
-import {
-  type Clock,
-  type CostStore,
-  type Logger,
-  systemClock,
-  type TaskRepository,
-  type TimelineRepository,
-  withCorrelation,
-} from '@enterprise-agents/core';
+import type { CostStore, TaskRepository, TimelineRepository } from '@enterprise-agents/core/db';
+import { type Logger, withCorrelation } from '@enterprise-agents/core/logging';
+import { type Clock, systemClock } from '@enterprise-agents/core/util';
 import type { InvokerConfig } from './config';
 import { type InvokeAgentResult, invokeAgent } from './domain/invoke-agent';
 import { claimTask, finishTask, recordStep, type WorkView } from './domain/lifecycle';

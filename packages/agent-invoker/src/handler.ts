@@ -1,19 +1,17 @@
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  ConfigError,
   ConversationStore,
   CostStore,
   createDocumentClient,
-  createLogger,
-  type Logger,
-  lambdaSecretStore,
-  lazyHandler,
-  secretLoader,
   type TableRef,
   TaskRepository,
   TimelineRepository,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/db';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import { lazyHandler } from '@enterprise-agents/core/lambda';
+import { createLogger, type Logger } from '@enterprise-agents/core/logging';
+import { lambdaSecretStore, secretLoader } from '@enterprise-agents/core/secrets';
 import { AnthropicModel } from './adapters/anthropic-model';
 import { AgentsClassicRuntime } from './adapters/bedrock-runtime';
 import { lambdaActionGroups } from './adapters/lambda-action-groups';

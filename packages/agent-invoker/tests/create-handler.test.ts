@@ -1,15 +1,12 @@
+import type { ActionGroupResponse } from '@enterprise-agents/core/bedrock';
 import {
-  type ActionGroupResponse,
   ApprovalStore,
   ConversationStore,
   CostStore,
-  RunKind,
-  type Task,
   TaskRepository,
-  TaskSource,
-  TaskStatus,
   TimelineRepository,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/db';
+import { RunKind, type Task, TaskSource, TaskStatus } from '@enterprise-agents/core/domain';
 import { type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AgentScript, ScriptedModel } from '../src/adapters/scripted-model';

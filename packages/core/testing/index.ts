@@ -1,3 +1,4 @@
+export { FixedClock } from './clock';
 export { type LocalDynamo, startDynamo } from './dynamo';
 export {
   githubSignature,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { verifyGitHubSignature, verifyJiraSignature } from '@enterprise-agents/core';
+import { verifyGitHubSignature, verifyJiraSignature } from '@enterprise-agents/core/signatures';
 import { decideJira } from '@enterprise-agents/webhook-handler';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { type GitHubFake, startGitHubFake } from '../src/github';

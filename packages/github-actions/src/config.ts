@@ -1,5 +1,4 @@
 import {
-  ConfigError,
   EnvReader,
   readBranchPrefix,
   readGitHubApiUrl,
@@ -7,7 +6,8 @@ import {
   readSharedConfig,
   readTableName,
   type SharedConfig,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/config';
+import { ConfigError } from '@enterprise-agents/core/errors';
 import type { Guardrails } from './domain/guardrails';
 
 /** Everything github-actions reads from its environment. */

@@ -1,15 +1,13 @@
 import {
   type ActionGroupEvent,
   type ActionGroupResponse,
-  type CiWaitDeps,
   createActionGroupHandler,
-  dispatchEvent,
-  guardUpstream,
-  isPlainObject,
-  type Logger,
   type OperationHandler,
-  type UpstreamRefusals,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/bedrock';
+import { dispatchEvent, guardUpstream, type UpstreamRefusals } from '@enterprise-agents/core/lambda';
+import type { Logger } from '@enterprise-agents/core/logging';
+import { isPlainObject } from '@enterprise-agents/core/util';
+import type { CiWaitDeps } from '@enterprise-agents/core/workflow';
 import * as ci from './domain/ci';
 import * as discovery from './domain/discovery';
 import type { Guardrails } from './domain/guardrails';

@@ -1,14 +1,9 @@
-import {
-  CiWaitStore,
-  createDocumentClient,
-  createLogger,
-  githubClientLoader,
-  lambdaSecretStore,
-  lazyHandler,
-  OctokitGitHub,
-  StepFunctionsAdapter,
-  TimelineRepository,
-} from '@enterprise-agents/core';
+import { CiWaitStore, createDocumentClient, TimelineRepository } from '@enterprise-agents/core/db';
+import { githubClientLoader, OctokitGitHub } from '@enterprise-agents/core/github';
+import { lazyHandler } from '@enterprise-agents/core/lambda';
+import { createLogger } from '@enterprise-agents/core/logging';
+import { lambdaSecretStore } from '@enterprise-agents/core/secrets';
+import { StepFunctionsAdapter } from '@enterprise-agents/core/workflow';
 import { OctokitRepoHost } from './adapters/octokit-repo-host';
 import { readConfig } from './config';
 import { createHandler } from './create-handler';

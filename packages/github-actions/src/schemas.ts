@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from '@enterprise-agents/core';
+import type { OpenApiDocument } from '@enterprise-agents/core/bedrock';
 import ci from '../../../schemas/action-groups/github-ci.json' with { type: 'json' };
 import discovery from '../../../schemas/action-groups/github-discovery.json' with { type: 'json' };
 import planning from '../../../schemas/action-groups/github-planning.json' with { type: 'json' };

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { listSchemaOperations, type OpenApiDocument } from '@enterprise-agents/core';
+import { listSchemaOperations, type OpenApiDocument } from '@enterprise-agents/core/bedrock';
 import { silentLogger } from '@enterprise-agents/core/testing';
 import { describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -85,7 +85,7 @@ describe('github-actions implements exactly its schemas', () => {
   });
 
   it('the core adapter refuses to start when a schema operation has no handler', async () => {
-    const { createActionGroupHandler } = await import('@enterprise-agents/core');
+    const { createActionGroupHandler } = await import('@enterprise-agents/core/bedrock');
     const operations = githubOperations({
       host: {} as RepoHost,
       guardrails: guardrails(),

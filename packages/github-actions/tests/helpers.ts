@@ -1,12 +1,6 @@
-import {
-  type ActionGroupEvent,
-  type ActionGroupResponse,
-  CiWaitStore,
-  createGitHubClient,
-  type GitHubAuth,
-  OctokitGitHub,
-  TimelineRepository,
-} from '@enterprise-agents/core';
+import type { ActionGroupEvent, ActionGroupResponse } from '@enterprise-agents/core/bedrock';
+import { CiWaitStore, TimelineRepository } from '@enterprise-agents/core/db';
+import { createGitHubClient, type GitHubAuth, OctokitGitHub } from '@enterprise-agents/core/github';
 import {
   type LocalDynamo,
   RecordingCallback,

@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '@enterprise-agents/core';
+import type { TimelineEvent } from '@enterprise-agents/core/domain';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Harness, startHarness } from './helpers';
 

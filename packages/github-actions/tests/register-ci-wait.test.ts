@@ -1,4 +1,5 @@
-import { CiWaitStore, resolveCiWaits } from '@enterprise-agents/core';
+import { CiWaitStore } from '@enterprise-agents/core/db';
+import { resolveCiWaits } from '@enterprise-agents/core/workflow';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Harness, startHarness } from './helpers';
 
@@ -72,8 +73,8 @@ describe('registerCiWait (Step Functions task)', () => {
     run.status = 'completed';
     run.conclusion = 'success';
     const { github } = {
-      github: new (await import('@enterprise-agents/core')).OctokitGitHub(
-        (await import('@enterprise-agents/core')).createGitHubClient({
+      github: new (await import('@enterprise-agents/core/github')).OctokitGitHub(
+        (await import('@enterprise-agents/core/github')).createGitHubClient({
           auth: { type: 'token', token: 'test-token' },
           baseUrl: h.fake.url,
         }),

@@ -1,12 +1,12 @@
 import {
-  ConfigError,
   EnvReader,
   readJiraAllowedProjects,
   readJiraBaseUrl,
   readSharedConfig,
   readTableName,
   type SharedConfig,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/config';
+import { ConfigError } from '@enterprise-agents/core/errors';
 import type { JiraCredentials } from './adapters/jira-rest';
 
 /** Everything jira-actions reads from its environment. */

@@ -1,15 +1,13 @@
 import {
   type ActionGroupEvent,
   type ActionGroupResponse,
-  ConfigError,
   createActionGroupHandler,
-  dispatchEvent,
-  guardUpstream,
-  isPlainObject,
-  type Logger,
   type OperationHandler,
-  type UpstreamRefusals,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/bedrock';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import { dispatchEvent, guardUpstream, type UpstreamRefusals } from '@enterprise-agents/core/lambda';
+import type { Logger } from '@enterprise-agents/core/logging';
+import { isPlainObject } from '@enterprise-agents/core/util';
 import { type CommentOnIssueResult, commentOnIssue, parseCommentOnIssue } from './domain/final-comment';
 import type { JiraToolDeps } from './domain/operations';
 import * as ops from './domain/operations';

@@ -1,11 +1,7 @@
-import {
-  createDocumentClient,
-  createLogger,
-  lambdaSecretStore,
-  lazyHandler,
-  secretLoader,
-  TimelineRepository,
-} from '@enterprise-agents/core';
+import { createDocumentClient, TimelineRepository } from '@enterprise-agents/core/db';
+import { lazyHandler } from '@enterprise-agents/core/lambda';
+import { createLogger } from '@enterprise-agents/core/logging';
+import { lambdaSecretStore, secretLoader } from '@enterprise-agents/core/secrets';
 import { DynamoTaskReader } from './adapters/dynamo-task-reader';
 import { JiraRestClient } from './adapters/jira-rest';
 import { parseJiraSecret, readConfig } from './config';

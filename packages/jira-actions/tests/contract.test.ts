@@ -1,4 +1,4 @@
-import { listSchemaOperations } from '@enterprise-agents/core';
+import { listSchemaOperations } from '@enterprise-agents/core/bedrock';
 import { describe, expect, it } from '@jest/globals';
 import { jiraOperations } from '../src/create-handler';
 import type { JiraPort } from '../src/domain/ports';

@@ -1,11 +1,6 @@
-import {
-  adfToText,
-  type NewTask,
-  type Task,
-  TaskRepository,
-  TaskSource,
-  TimelineRepository,
-} from '@enterprise-agents/core';
+import { type NewTask, TaskRepository, TimelineRepository } from '@enterprise-agents/core/db';
+import { type Task, TaskSource } from '@enterprise-agents/core/domain';
+import { adfToText } from '@enterprise-agents/core/jira';
 import { captureLogger, type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
 import { type JiraFake, startJiraFake } from '@enterprise-agents/fakes/jira';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';

@@ -1,4 +1,6 @@
-import { type ActionGroupResponse, TimelineRepository, textToAdf } from '@enterprise-agents/core';
+import type { ActionGroupResponse } from '@enterprise-agents/core/bedrock';
+import { TimelineRepository } from '@enterprise-agents/core/db';
+import { textToAdf } from '@enterprise-agents/core/jira';
 import { type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
 import { type JiraFake, startJiraFake } from '@enterprise-agents/fakes/jira';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';

@@ -1,4 +1,5 @@
-import { ConfigError, EnvReader, readSharedConfig, type SharedConfig } from '@enterprise-agents/core';
+import { EnvReader, readSharedConfig, type SharedConfig } from '@enterprise-agents/core/config';
+import { ConfigError } from '@enterprise-agents/core/errors';
 
 /** Everything sentry-actions reads from its environment (it has no table). */
 export interface SentryActionsConfig extends SharedConfig {

@@ -1,12 +1,10 @@
 import {
   type ActionGroupResponse,
   createActionGroupHandler,
-  dispatchEvent,
-  guardUpstream,
-  type Logger,
   type OperationHandler,
-  type UpstreamRefusals,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/bedrock';
+import { dispatchEvent, guardUpstream, type UpstreamRefusals } from '@enterprise-agents/core/lambda';
+import type { Logger } from '@enterprise-agents/core/logging';
 import type { SentryToolDeps } from './domain/operations';
 import * as ops from './domain/operations';
 import { SENTRY_ACTION_GROUPS } from './schemas';

@@ -1,4 +1,6 @@
-import { createLogger, lambdaSecretStore, lazyHandler, secretLoader } from '@enterprise-agents/core';
+import { lazyHandler } from '@enterprise-agents/core/lambda';
+import { createLogger } from '@enterprise-agents/core/logging';
+import { lambdaSecretStore, secretLoader } from '@enterprise-agents/core/secrets';
 import { SentryRestClient } from './adapters/sentry-rest';
 import { parseSentryToken, readConfig } from './config';
 import { createHandler } from './create-handler';

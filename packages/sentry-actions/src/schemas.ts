@@ -1,4 +1,4 @@
-import type { OpenApiDocument } from '@enterprise-agents/core';
+import type { OpenApiDocument } from '@enterprise-agents/core/bedrock';
 import sentry from '../../../schemas/action-groups/sentry.json' with { type: 'json' };
 
 /** The OpenAPI document of the Sentry action group (Terraform attaches the same file). */

@@ -1,5 +1,5 @@
-import type { ActionGroupResponse } from '@enterprise-agents/core';
-import { listSchemaOperations } from '@enterprise-agents/core';
+import type { ActionGroupResponse } from '@enterprise-agents/core/bedrock';
+import { listSchemaOperations } from '@enterprise-agents/core/bedrock';
 import { silentLogger } from '@enterprise-agents/core/testing';
 import { type SentryFake, startSentryFake } from '@enterprise-agents/fakes/sentry';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';

@@ -1,12 +1,12 @@
 import {
-  ConfigError,
   type EnvReader,
-  isPlainObject,
   readMaxFixAttempts,
   readSharedConfig,
   readTableName,
   type SharedConfig,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/config';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import { isPlainObject } from '@enterprise-agents/core/util';
 
 /** Everything the handler reads from the environment, once per container. */
 export interface SlackHandlerConfig extends SharedConfig {

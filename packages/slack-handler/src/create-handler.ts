@@ -1,36 +1,40 @@
+import type {
+  ApprovalStore,
+  CostStore,
+  TaskRepository,
+  ThreadStore,
+  TimelineRepository,
+} from '@enterprise-agents/core/db';
 import {
-  type ActionPayload,
   AppError,
-  type ApprovalStore,
+  MethodNotAllowedError,
+  NotFoundError,
+  UnauthorizedError,
+} from '@enterprise-agents/core/errors';
+import {
   assertBodySize,
-  type Clock,
-  type CostStore,
-  dispatchEvent,
-  type EventPublisherPort,
-  type ExecutionControlPort,
   errorResponse,
   type HttpEvent,
   type HttpResult,
   header,
-  isActionPayload,
   jsonResponse,
-  type Logger,
-  MethodNotAllowedError,
-  NotFoundError,
   parseForm,
   rawBody,
   routeOf,
+} from '@enterprise-agents/core/http';
+import { type ActionPayload, dispatchEvent, isActionPayload } from '@enterprise-agents/core/lambda';
+import { type Logger, withCorrelation } from '@enterprise-agents/core/logging';
+import {
   SLACK_SIGNATURE_HEADER,
   SLACK_TIMESTAMP_HEADER,
-  systemClock,
-  type TaskCallbackPort,
-  type TaskRepository,
-  type ThreadStore,
-  type TimelineRepository,
-  UnauthorizedError,
   verifySlackSignature,
-  withCorrelation,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/signatures';
+import { type Clock, systemClock } from '@enterprise-agents/core/util';
+import type {
+  EventPublisherPort,
+  ExecutionControlPort,
+  TaskCallbackPort,
+} from '@enterprise-agents/core/workflow';
 import type { SlackSettings } from './config';
 import { requestApproval } from './domain/approvals';
 import { ApproverPolicy } from './domain/approvers';

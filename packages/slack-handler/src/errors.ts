@@ -1,4 +1,4 @@
-import { AppError } from '@enterprise-agents/core';
+import { AppError } from '@enterprise-agents/core/errors';
 
 /** A Step Functions or self-invocation payload that does not match the contract (a bug upstream). */
 export class InvalidPayloadError extends AppError {

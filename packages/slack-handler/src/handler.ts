@@ -1,18 +1,16 @@
+import { EnvReader } from '@enterprise-agents/core/config';
 import {
   ApprovalStore,
   CostStore,
   createDocumentClient,
-  createLogger,
-  EnvReader,
-  EventBridgePublisher,
-  lambdaSecretStore,
-  lazyHandler,
-  StepFunctionsAdapter,
-  secretLoader,
   TaskRepository,
   ThreadStore,
   TimelineRepository,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/db';
+import { lazyHandler } from '@enterprise-agents/core/lambda';
+import { createLogger } from '@enterprise-agents/core/logging';
+import { lambdaSecretStore, secretLoader } from '@enterprise-agents/core/secrets';
+import { EventBridgePublisher, StepFunctionsAdapter } from '@enterprise-agents/core/workflow';
 import { LambdaFollowUps } from './adapters/lambda-follow-ups';
 import { DynamoNotificationLedger } from './adapters/notification-ledger';
 import { FetchResponder } from './adapters/response-url';

@@ -1,4 +1,4 @@
-import { compilePayloadValidator } from '@enterprise-agents/core';
+import { compilePayloadValidator } from '@enterprise-agents/core/workflow';
 import notifySchema from '../../../schemas/step-functions/notify.json' with { type: 'json' };
 import requestApprovalSchema from '../../../schemas/step-functions/requestApproval.json' with {
   type: 'json',

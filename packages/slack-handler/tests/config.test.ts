@@ -1,4 +1,5 @@
-import { ConfigError, EnvReader } from '@enterprise-agents/core';
+import { EnvReader } from '@enterprise-agents/core/config';
+import { ConfigError } from '@enterprise-agents/core/errors';
 import { describe, expect, it } from '@jest/globals';
 import { readConfig } from '../src/config';
 

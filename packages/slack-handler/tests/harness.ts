@@ -1,15 +1,13 @@
 import {
   ApprovalStore,
-  type Clock,
   CostStore,
-  type Logger,
   type NewTask,
-  type Task,
   TaskRepository,
-  TaskSource,
   ThreadStore,
   TimelineRepository,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/db';
+import { type Task, TaskSource } from '@enterprise-agents/core/domain';
+import type { Logger } from '@enterprise-agents/core/logging';
 import {
   httpEvent,
   type LocalDynamo,
@@ -20,6 +18,7 @@ import {
   slackHeaders,
   startDynamo,
 } from '@enterprise-agents/core/testing';
+import type { Clock } from '@enterprise-agents/core/util';
 import { SLACK_FAKE_TOKEN, type SlackFake, startSlackFake } from '@enterprise-agents/fakes/slack';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { InlineFollowUps } from '../src/adapters/inline-follow-ups';

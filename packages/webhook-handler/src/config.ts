@@ -7,7 +7,7 @@ import {
   readSharedConfig,
   readTableName,
   type SharedConfig,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/config';
 import type { GitHubWebhookConfig } from './domain/github';
 import type { JiraTriggerConfig } from './domain/jira';
 import { SENTRY_LEVELS, type SentryLevel } from './domain/sentry';

@@ -1,30 +1,33 @@
 import { createHash } from 'node:crypto';
+import { TaskSource } from '@enterprise-agents/core/domain';
+import {
+  BadRequestError,
+  MethodNotAllowedError,
+  NotFoundError,
+  UnauthorizedError,
+} from '@enterprise-agents/core/errors';
 import {
   assertBodySize,
   assertJsonContentType,
-  BadRequestError,
   errorResponse,
-  GITHUB_SIGNATURE_HEADER,
   type HttpEvent,
   type HttpResult,
   header,
-  JIRA_SIGNATURE_HEADER,
   jsonResponse,
-  type Logger,
-  MethodNotAllowedError,
-  NotFoundError,
   parseJsonObject,
   rawBody,
   routeOf,
+} from '@enterprise-agents/core/http';
+import { type Logger, withCorrelation } from '@enterprise-agents/core/logging';
+import {
+  GITHUB_SIGNATURE_HEADER,
+  JIRA_SIGNATURE_HEADER,
   SENTRY_SIGNATURE_HEADER,
-  TaskSource,
-  UnauthorizedError,
   type VerifyResult,
   verifyGitHubSignature,
   verifyJiraSignature,
   verifySentrySignature,
-  withCorrelation,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/signatures';
 import type { WebhookConfig } from './config';
 import { decideGitHub } from './domain/github';
 import { decideJira } from './domain/jira';

@@ -1,25 +1,18 @@
+import { EnvReader } from '@enterprise-agents/core/config';
 import {
   ApprovalStore,
   CiWaitStore,
   createDocumentClient,
-  createLogger,
   DeliveryStore,
-  EnvReader,
-  EnvSecretStore,
-  EventBridgePublisher,
-  errorResponse,
-  githubClientLoader,
-  type HttpEvent,
-  type HttpResult,
-  jsonResponse,
-  lambdaSecretStore,
-  lazyHandler,
-  OctokitGitHub,
-  type SecretStore,
-  StepFunctionsAdapter,
   TaskRepository,
   TimelineRepository,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/db';
+import { githubClientLoader, OctokitGitHub } from '@enterprise-agents/core/github';
+import { errorResponse, type HttpEvent, type HttpResult, jsonResponse } from '@enterprise-agents/core/http';
+import { lazyHandler } from '@enterprise-agents/core/lambda';
+import { createLogger } from '@enterprise-agents/core/logging';
+import { EnvSecretStore, lambdaSecretStore, type SecretStore } from '@enterprise-agents/core/secrets';
+import { EventBridgePublisher, StepFunctionsAdapter } from '@enterprise-agents/core/workflow';
 import { SecretStoreWebhookSecrets } from './adapters/webhook-secrets';
 import { readConfig } from './config';
 import { createHandler } from './create-handler';

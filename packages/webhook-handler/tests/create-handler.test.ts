@@ -1,4 +1,4 @@
-import { TaskSource, TaskStatus } from '@enterprise-agents/core';
+import { TaskSource, TaskStatus } from '@enterprise-agents/core/domain';
 import { httpEvent, type LocalDynamo, startDynamo } from '@enterprise-agents/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {

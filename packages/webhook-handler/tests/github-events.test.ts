@@ -1,4 +1,4 @@
-import { type Task, TaskStatus } from '@enterprise-agents/core';
+import { type Task, TaskStatus } from '@enterprise-agents/core/domain';
 import { type LocalDynamo, startDynamo } from '@enterprise-agents/core/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { HELP_TEXT } from '../src/domain/commands';

@@ -6,15 +6,13 @@ import {
   ApprovalStore,
   CiWaitStore,
   DeliveryStore,
-  EnvSecretStore,
-  type FailedJob,
-  type HttpResult,
-  type RepoPermission,
   type TableRef,
   TaskRepository,
   TimelineRepository,
-  type WorkflowRunSummary,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/db';
+import type { FailedJob, RepoPermission, WorkflowRunSummary } from '@enterprise-agents/core/github';
+import type { HttpResult } from '@enterprise-agents/core/http';
+import { EnvSecretStore } from '@enterprise-agents/core/secrets';
 import {
   captureLogger,
   githubSignature,

@@ -1,4 +1,4 @@
-import { isPlainObject } from '@enterprise-agents/core';
+import { isPlainObject } from '@enterprise-agents/core/util';
 import {
   AgentInvocationError,
   AgentThrottledError,

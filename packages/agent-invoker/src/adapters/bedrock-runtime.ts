@@ -3,7 +3,8 @@ import {
   InvokeAgentCommand,
   type ResponseStream,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import { type AgentName, BudgetExceededError } from '@enterprise-agents/core';
+import type { AgentName } from '@enterprise-agents/core/domain';
+import { BudgetExceededError } from '@enterprise-agents/core/errors';
 import {
   AgentInvocationError,
   AgentThrottledError,

@@ -10,7 +10,7 @@ import {
   type TokenUsage,
   type Tool,
 } from '@aws-sdk/client-bedrock-runtime';
-import { isPlainObject } from '@enterprise-agents/core';
+import { isPlainObject } from '@enterprise-agents/core/util';
 import {
   AgentInvocationError,
   AgentThrottledError,

@@ -1,5 +1,6 @@
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
-import { type ActionGroupEvent, type ActionGroupResponse, clip } from '@enterprise-agents/core';
+import type { ActionGroupEvent, ActionGroupResponse } from '@enterprise-agents/core/bedrock';
+import { clip } from '@enterprise-agents/core/util';
 import { AgentThrottledError, AgentUnavailableError } from '../domain/errors';
 import type { ActionGroupInvoker } from '../domain/tools';
 

@@ -1,4 +1,4 @@
-import { AgentName } from '@enterprise-agents/core';
+import { AgentName } from '@enterprise-agents/core/domain';
 import { AgentInvocationError, AgentThrottledError } from '../domain/errors';
 import {
   type ContentBlock,

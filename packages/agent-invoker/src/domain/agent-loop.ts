@@ -1,4 +1,6 @@
-import type { AgentName, ConversationStore, Logger, TimelineRepository } from '@enterprise-agents/core';
+import type { ConversationStore, TimelineRepository } from '@enterprise-agents/core/db';
+import type { AgentName } from '@enterprise-agents/core/domain';
+import type { Logger } from '@enterprise-agents/core/logging';
 import {
   currentSegment,
   decodeMessage,

@@ -1,4 +1,4 @@
-import { MAX_STORED_MESSAGE_BYTES, type StoredMessage } from '@enterprise-agents/core';
+import { MAX_STORED_MESSAGE_BYTES, type StoredMessage } from '@enterprise-agents/core/db';
 import type { ContentBlock, ModelMessage, ModelUsage, StopReason } from './model';
 
 /** What a stored message is to the loop. */

@@ -1,4 +1,4 @@
-import { AppError } from '@enterprise-agents/core';
+import { AppError } from '@enterprise-agents/core/errors';
 
 /**
  * Error names are the contract with the state machine: Step Functions matches

@@ -1,4 +1,4 @@
-import { AgentName } from '@enterprise-agents/core';
+import { AgentName } from '@enterprise-agents/core/domain';
 import cicd from '../../../../infrastructure/agents/cicd.md';
 import discovery from '../../../../infrastructure/agents/discovery.md';
 import execution from '../../../../infrastructure/agents/execution.md';

@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  AgentName,
-  BudgetExceededError,
-  type Clock,
-  type CostStore,
-  type Logger,
-  type Task,
-  type TaskPatch,
-  type TaskRepository,
-  type TimelineRepository,
-} from '@enterprise-agents/core';
+import type { CostStore, TaskPatch, TaskRepository, TimelineRepository } from '@enterprise-agents/core/db';
+import { AgentName, type Task } from '@enterprise-agents/core/domain';
+import { BudgetExceededError } from '@enterprise-agents/core/errors';
+import type { Logger } from '@enterprise-agents/core/logging';
+import type { Clock } from '@enterprise-agents/core/util';
 import type { UsageMeter } from './agent-loop';
 import { TaskNotActiveError, TaskNotFoundError } from './errors';
 import { moveTo, type WorkView, workOf } from './lifecycle';

@@ -1,13 +1,7 @@
-import {
-  ConflictError,
-  clip,
-  type RunKind,
-  type Task,
-  type TaskPatch,
-  type TaskRepository,
-  TaskStatus,
-  type TimelineRepository,
-} from '@enterprise-agents/core';
+import type { TaskPatch, TaskRepository, TimelineRepository } from '@enterprise-agents/core/db';
+import { type RunKind, type Task, TaskStatus } from '@enterprise-agents/core/domain';
+import { ConflictError } from '@enterprise-agents/core/errors';
+import { clip } from '@enterprise-agents/core/util';
 import { TaskAlreadyClaimedError, TaskNotActiveError, TaskNotFoundError } from './errors';
 import type { ClaimTaskPayload, Escalation, FinishTaskPayload, RecordStepPayload } from './payload';
 

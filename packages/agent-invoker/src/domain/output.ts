@@ -1,4 +1,5 @@
-import { AgentName, isPlainObject } from '@enterprise-agents/core';
+import { AgentName } from '@enterprise-agents/core/domain';
+import { isPlainObject } from '@enterprise-agents/core/util';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import cicdSchema from '../../../../schemas/agent-outputs/cicd.json' with { type: 'json' };
 import discoverySchema from '../../../../schemas/agent-outputs/discovery.json' with { type: 'json' };

@@ -1,10 +1,5 @@
-import {
-  type AgentName,
-  compilePayloadValidator,
-  type RunKind,
-  type TaskSource,
-  type TaskStatus,
-} from '@enterprise-agents/core';
+import type { AgentName, RunKind, TaskSource, TaskStatus } from '@enterprise-agents/core/domain';
+import { compilePayloadValidator } from '@enterprise-agents/core/workflow';
 import claimTaskSchema from '../../../../schemas/step-functions/claimTask.json' with { type: 'json' };
 import finishTaskSchema from '../../../../schemas/step-functions/finishTask.json' with { type: 'json' };
 import invokeAgentSchema from '../../../../schemas/step-functions/invokeAgent.json' with { type: 'json' };

@@ -1,4 +1,4 @@
-import type { AgentName } from '@enterprise-agents/core';
+import type { AgentName } from '@enterprise-agents/core/domain';
 import type { UsageMeter } from './agent-loop';
 import type { AgentOutput, OutputCheck } from './output';
 

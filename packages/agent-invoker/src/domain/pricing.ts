@@ -1,4 +1,6 @@
-import { AgentName, ConfigError, isPlainObject } from '@enterprise-agents/core';
+import { AgentName } from '@enterprise-agents/core/domain';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import { isPlainObject } from '@enterprise-agents/core/util';
 import type { ModelUsage } from './model';
 
 /** USD per million tokens for one model, and its context window. */

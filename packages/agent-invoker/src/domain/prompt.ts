@@ -1,4 +1,5 @@
-import { AgentName, type CiResult, type StackFrame, type Task } from '@enterprise-agents/core';
+import { AgentName, type StackFrame, type Task } from '@enterprise-agents/core/domain';
+import type { CiResult } from '@enterprise-agents/core/github';
 import type { DiscoveryOutput, PlanningOutput } from './output';
 import { OUTPUT_SCHEMAS } from './output';
 import { dataBlock, sanitizeUntrusted } from './sanitize';

@@ -1,11 +1,11 @@
-import {
-  type ActionGroupEvent,
-  type ActionGroupResponse,
-  AgentName,
-  type OpenApiDocument,
-  type OpenApiOperation,
-  type OpenApiSchemaObject,
-} from '@enterprise-agents/core';
+import type {
+  ActionGroupEvent,
+  ActionGroupResponse,
+  OpenApiDocument,
+  OpenApiOperation,
+  OpenApiSchemaObject,
+} from '@enterprise-agents/core/bedrock';
+import { AgentName } from '@enterprise-agents/core/domain';
 import githubCi from '../../../../schemas/action-groups/github-ci.json' with { type: 'json' };
 import githubDiscovery from '../../../../schemas/action-groups/github-discovery.json' with { type: 'json' };
 import githubPlanning from '../../../../schemas/action-groups/github-planning.json' with { type: 'json' };

@@ -1,5 +1,5 @@
 import type { BedrockAgentRuntimeClient, ResponseStream } from '@aws-sdk/client-bedrock-agent-runtime';
-import { BudgetExceededError } from '@enterprise-agents/core';
+import { BudgetExceededError } from '@enterprise-agents/core/errors';
 import { describe, expect, it } from '@jest/globals';
 import { AgentsClassicRuntime, mapBedrockError, usageOfTrace } from '../../src/adapters/bedrock-runtime';
 import type { AgentStep } from '../../src/domain/ports';

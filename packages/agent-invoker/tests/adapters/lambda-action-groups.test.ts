@@ -1,5 +1,5 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import type { ActionGroupEvent, ActionGroupResponse } from '@enterprise-agents/core';
+import type { ActionGroupEvent, ActionGroupResponse } from '@enterprise-agents/core/bedrock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { lambdaActionGroups, ToolDispatchError } from '../../src/adapters/lambda-action-groups';
 import { InvokerErrorName } from '../../src/domain/errors';

@@ -1,11 +1,6 @@
-import {
-  type ActionGroupEvent,
-  type ActionGroupResponse,
-  BudgetExceededError,
-  ConversationStore,
-  MAX_STORED_MESSAGE_BYTES,
-  TimelineRepository,
-} from '@enterprise-agents/core';
+import type { ActionGroupEvent, ActionGroupResponse } from '@enterprise-agents/core/bedrock';
+import { ConversationStore, MAX_STORED_MESSAGE_BYTES, TimelineRepository } from '@enterprise-agents/core/db';
+import { BudgetExceededError } from '@enterprise-agents/core/errors';
 import { type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AgentLoop, type LoopLimits, type LoopStep, type ModelCallRecord } from '../../src/domain/agent-loop';

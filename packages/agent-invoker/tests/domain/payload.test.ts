@@ -1,4 +1,4 @@
-import { AgentName, RunKind, TaskSource, TaskStatus } from '@enterprise-agents/core';
+import { AgentName, RunKind, TaskSource, TaskStatus } from '@enterprise-agents/core/domain';
 import { describe, expect, it } from '@jest/globals';
 import claimTaskSchema from '../../../../schemas/step-functions/claimTask.json' with { type: 'json' };
 import finishTaskSchema from '../../../../schemas/step-functions/finishTask.json' with { type: 'json' };

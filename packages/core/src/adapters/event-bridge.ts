@@ -3,7 +3,7 @@ import {
   type EventBridgeClientConfig,
   PutEventsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE, EventDetailType } from '../constants';
+import { EVENT_SOURCE, EventDetailType } from '../domain/constants';
 import type { EventPublisherPort, TaskRequestedEvent } from '../ports/workflow';
 
 /** Publishes TaskRequested on the project's bus; a rule starts the state machine. */

@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
-import { AppError } from '../errors';
+import { AppError } from '../errors/errors';
 import type { Logger } from '../logging/logger';
 
 /** Bedrock Agents → Lambda event for an OpenAPI action group (messageVersion 1.0). */

@@ -1,5 +1,5 @@
-import { DEFAULT_BRANCH_PREFIX } from '../constants';
-import { ConfigError } from '../errors';
+import { DEFAULT_BRANCH_PREFIX } from '../domain/constants';
+import { ConfigError } from '../errors/errors';
 import type { EnvReader } from './env';
 
 /** Pino's levels, the values Terraform's `log_level` accepts. */

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isTerminalStatus, RunKind, type TaskSource, TaskStatus, TERMINAL_STATUSES } from '../constants';
+import {
+  isTerminalStatus,
+  RunKind,
+  type TaskSource,
+  TaskStatus,
+  TERMINAL_STATUSES,
+} from '../domain/constants';
 import { canTransition, INITIAL_TASK_STATUS, type Task, type TaskContext } from '../domain/task';
-import { ConflictError } from '../errors';
+import { ConflictError } from '../errors/errors';
 import { type Clock, systemClock } from '../ports/clock';
 import { isConditionalCheckFailed, type TableRef } from './client';
 import { GSI1, Keys } from './table';

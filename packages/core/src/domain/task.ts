@@ -1,4 +1,4 @@
-import { type RunKind, type TaskSource, TaskStatus } from '../constants';
+import { type RunKind, type TaskSource, TaskStatus } from './constants';
 
 const {
   Queued,

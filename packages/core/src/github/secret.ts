@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { ConfigError } from '../errors/errors';
 import type { GitHubAuth } from './client';
 
 const APP_FIELDS = ['appId', 'privateKey', 'installationId'] as const;

@@ -5,7 +5,7 @@ import {
   HttpError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
-} from '../errors';
+} from '../errors/errors';
 import type { Logger } from '../logging/logger';
 
 export type HttpEvent = APIGatewayProxyEventV2;

@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import { AppError } from '../errors/errors';
 import type { Logger } from '../logging/logger';
 
 /** A non-2xx answer (or no answer) from a vendor API; `status` 0 means the request never got one. */

@@ -1,20 +1,6 @@
-/** Time source; injectable so tests and replays are deterministic. */
+/** Time source; injectable so tests and replays are deterministic (FixedClock in @enterprise-agents/core/testing). */
 export interface Clock {
   now(): Date;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
-
-/** A clock that stands still until moved: for tests. */
-export class FixedClock implements Clock {
-  constructor(private current: Date = new Date('2026-01-01T00:00:00.000Z')) {}
-  now(): Date {
-    return new Date(this.current.getTime());
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-  set(date: Date): void {
-    this.current = new Date(date.getTime());
-  }
-}

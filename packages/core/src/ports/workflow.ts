@@ -1,4 +1,4 @@
-import type { RunKind, TaskSource } from '../constants';
+import type { RunKind, TaskSource } from '../domain/constants';
 
 /** Completes a waiting Step Functions task token (approval, CI wait). */
 export interface TaskCallbackPort {

@@ -3,7 +3,7 @@ import {
   SecretsManagerClient,
   type SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../errors/errors';
 import { type Clock, systemClock } from '../ports/clock';
 
 /** Reads secret values by id. */

@@ -1,7 +1,7 @@
-import { TaskStatus } from '../constants';
 import { type Approval, ApprovalDecision, type ApprovalStore } from '../db/approval-store';
 import type { TaskRepository } from '../db/task-repository';
 import type { TimelineRepository } from '../db/timeline-repository';
+import { TaskStatus } from '../domain/constants';
 import type { TaskCallbackPort } from '../ports/workflow';
 
 export interface ApprovalDeps {

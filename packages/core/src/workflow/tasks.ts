@@ -1,8 +1,8 @@
-import { isTerminalStatus, RunKind, TaskStatus } from '../constants';
 import type { NewTask, TaskRepository } from '../db/task-repository';
 import type { TimelineRepository } from '../db/timeline-repository';
+import { isTerminalStatus, RunKind, TaskStatus } from '../domain/constants';
 import type { Task } from '../domain/task';
-import { ConflictError } from '../errors';
+import { ConflictError } from '../errors/errors';
 import type { EventPublisherPort, ExecutionControlPort } from '../ports/workflow';
 
 export interface TaskFlowDeps {

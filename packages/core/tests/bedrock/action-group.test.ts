@@ -5,7 +5,7 @@ import {
   fitResponse,
   isActionGroupEvent,
   type OpenApiDocument,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/bedrock';
 import { silentLogger } from '@enterprise-agents/core/testing';
 
 const doc: OpenApiDocument = {

@@ -1,4 +1,5 @@
-import { ConfigError, EnvReader } from '@enterprise-agents/core';
+import { EnvReader } from '@enterprise-agents/core/config';
+import { ConfigError } from '@enterprise-agents/core/errors';
 
 describe('EnvReader', () => {
   it('reads typed values with defaults', () => {

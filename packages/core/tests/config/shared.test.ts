@@ -1,5 +1,4 @@
 import {
-  ConfigError,
   EnvReader,
   LOG_LEVELS,
   readBranchPrefix,
@@ -12,7 +11,8 @@ import {
   readSharedConfig,
   readTableName,
   SHARED_VARIABLES,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/config';
+import { ConfigError } from '@enterprise-agents/core/errors';
 import { describe, expect, it } from '@jest/globals';
 
 const env = (values: Record<string, string>) => new EnvReader(values);

@@ -5,13 +5,12 @@ import {
   CiWaitStore,
   CostStore,
   DeliveryStore,
-  FixedClock,
   TaskRepository,
-  TaskSource,
   ThreadStore,
   TimelineRepository,
-} from '@enterprise-agents/core';
-import { type LocalDynamo, startDynamo } from '@enterprise-agents/core/testing';
+} from '@enterprise-agents/core/db';
+import { TaskSource } from '@enterprise-agents/core/domain';
+import { FixedClock, type LocalDynamo, startDynamo } from '@enterprise-agents/core/testing';
 
 let dynamo: LocalDynamo;
 let n = 0;

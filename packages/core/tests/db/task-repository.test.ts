@@ -1,13 +1,7 @@
-import {
-  ConflictError,
-  FixedClock,
-  InvalidTransitionError,
-  RunKind,
-  TaskRepository,
-  TaskSource,
-  TaskStatus,
-} from '@enterprise-agents/core';
-import { type LocalDynamo, startDynamo } from '@enterprise-agents/core/testing';
+import { InvalidTransitionError, TaskRepository } from '@enterprise-agents/core/db';
+import { RunKind, TaskSource, TaskStatus } from '@enterprise-agents/core/domain';
+import { ConflictError } from '@enterprise-agents/core/errors';
+import { FixedClock, type LocalDynamo, startDynamo } from '@enterprise-agents/core/testing';
 import { jest } from '@jest/globals';
 
 let dynamo: LocalDynamo;

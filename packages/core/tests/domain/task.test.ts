@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { isTerminalStatus, TaskStatus, TERMINAL_STATUSES } from '../../src/constants';
+import { isTerminalStatus, TaskStatus, TERMINAL_STATUSES } from '../../src/domain/constants';
 import { canTransition, INITIAL_TASK_STATUS, TASK_TRANSITIONS } from '../../src/domain/task';
 
 const {

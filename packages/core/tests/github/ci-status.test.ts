@@ -1,4 +1,4 @@
-import { CiState, decideCi, retryDelayMs, type WorkflowRunSummary } from '@enterprise-agents/core';
+import { CiState, decideCi, retryDelayMs, type WorkflowRunSummary } from '@enterprise-agents/core/github';
 
 const run = (id: number, status: string, conclusion: string | null): WorkflowRunSummary => ({
   id,
@@ -61,7 +61,7 @@ describe('retryDelayMs', () => {
 describe('OctokitGitHub.workflowRunsForCommit', () => {
   it('keeps every run of a workflow on the commit, so a red push run is not hidden by a green pull_request run', async () => {
     const { createServer } = await import('node:http');
-    const { createGitHubClient, OctokitGitHub } = await import('@enterprise-agents/core');
+    const { createGitHubClient, OctokitGitHub } = await import('@enterprise-agents/core/github');
     const server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(

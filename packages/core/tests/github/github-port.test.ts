@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConfigError } from '@enterprise-agents/core/errors';
 import {
-  ConfigError,
   createGitHubClient,
-  EnvSecretStore,
   githubClientLoader,
   OctokitGitHub,
   parseGitHubSecret,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/github';
+import { EnvSecretStore } from '@enterprise-agents/core/secrets';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 
 interface Seen {

@@ -1,15 +1,13 @@
+import { BadRequestError, HttpError, UnauthorizedError } from '@enterprise-agents/core/errors';
 import {
   assertBodySize,
   assertJsonContentType,
-  BadRequestError,
   errorResponse,
-  HttpError,
   header,
   parseForm,
   parseJsonObject,
   rawBody,
-  UnauthorizedError,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/http';
 import { captureLogger, httpEvent } from '@enterprise-agents/core/testing';
 
 describe('rawBody', () => {

@@ -1,4 +1,4 @@
-import { dispatchEvent, isActionPayload, isHttpEvent } from '@enterprise-agents/core';
+import { dispatchEvent, isActionPayload, isHttpEvent } from '@enterprise-agents/core/lambda';
 import { httpEvent } from '@enterprise-agents/core/testing';
 import { describe, expect, it } from '@jest/globals';
 

@@ -1,4 +1,5 @@
-import { ConfigError, lazyHandler } from '@enterprise-agents/core';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import { lazyHandler } from '@enterprise-agents/core/lambda';
 import { describe, expect, it } from '@jest/globals';
 
 describe('lazyHandler (the one Lambda skeleton)', () => {

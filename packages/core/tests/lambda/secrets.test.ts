@@ -1,4 +1,5 @@
-import { ConfigError, EnvSecretStore, secretLoader } from '@enterprise-agents/core';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import { EnvSecretStore, secretLoader } from '@enterprise-agents/core/secrets';
 import { describe, expect, it } from '@jest/globals';
 
 describe('secretLoader (one rotation behaviour everywhere)', () => {

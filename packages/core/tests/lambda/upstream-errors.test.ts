@@ -1,10 +1,6 @@
-import {
-  ActionError,
-  guardUpstream,
-  mapUpstreamError,
-  UpstreamError,
-  type UpstreamRefusals,
-} from '@enterprise-agents/core';
+import { ActionError } from '@enterprise-agents/core/bedrock';
+import { UpstreamError } from '@enterprise-agents/core/http';
+import { guardUpstream, mapUpstreamError, type UpstreamRefusals } from '@enterprise-agents/core/lambda';
 import { describe, expect, it } from '@jest/globals';
 
 const refusals: UpstreamRefusals = {

@@ -1,4 +1,4 @@
-import { withCorrelation } from '@enterprise-agents/core';
+import { withCorrelation } from '@enterprise-agents/core/logging';
 import { captureLogger } from '@enterprise-agents/core/testing';
 
 describe('logger', () => {

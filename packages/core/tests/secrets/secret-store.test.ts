@@ -1,5 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError, EnvSecretStore, FixedClock, SecretsManagerStore } from '@enterprise-agents/core';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import { EnvSecretStore, SecretsManagerStore } from '@enterprise-agents/core/secrets';
+import { FixedClock } from '@enterprise-agents/core/testing';
 
 /** A Secrets Manager client double that counts calls (the real client cannot run offline). */
 class CountingClient extends SecretsManagerClient {

@@ -3,7 +3,7 @@ import {
   verifyJiraSignature,
   verifySentrySignature,
   verifySlackSignature,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/signatures';
 
 // Published known-answer vectors (../shared/reference/protocols.md).
 const GITHUB = {

@@ -1,4 +1,4 @@
-import { clip, isPlainObject } from '@enterprise-agents/core';
+import { clip, isPlainObject } from '@enterprise-agents/core/util';
 import { describe, expect, it } from '@jest/globals';
 
 describe('clip and isPlainObject (one of each in core)', () => {

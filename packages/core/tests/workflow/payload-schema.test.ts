@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AppError } from '../../src/errors';
+import { AppError } from '../../src/errors/errors';
 import { compilePayloadValidator, describeExpected } from '../../src/workflow/payload-schema';
 
 class InvalidPayload extends AppError {

@@ -1,29 +1,28 @@
 import {
   ApprovalDecision,
   ApprovalStore,
-  type CiGitHubPort,
   CiWaitStore,
-  decideApproval,
-  FixedClock,
-  REJECTED_ERROR,
-  RunKind,
-  rerunTask,
-  resolveCiWaits,
-  startTask,
-  stopTask,
   TaskRepository,
-  TaskSource,
-  TaskStatus,
   TimelineRepository,
-  type WorkflowRunSummary,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/db';
+import { RunKind, TaskSource, TaskStatus } from '@enterprise-agents/core/domain';
+import type { CiGitHubPort, WorkflowRunSummary } from '@enterprise-agents/core/github';
 import {
+  FixedClock,
   type LocalDynamo,
   RecordingCallback,
   RecordingExecutions,
   RecordingPublisher,
   startDynamo,
 } from '@enterprise-agents/core/testing';
+import {
+  decideApproval,
+  REJECTED_ERROR,
+  rerunTask,
+  resolveCiWaits,
+  startTask,
+  stopTask,
+} from '@enterprise-agents/core/workflow';
 
 let dynamo: LocalDynamo;
 let n = 0;

@@ -4,8 +4,8 @@ import {
   type GitHubClientSource,
   resolveGitHubClient,
   splitRepo as split,
-  UpstreamError,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/github';
+import { UpstreamError } from '@enterprise-agents/core/http';
 import type {
   AnnotationInfo,
   CodeHit,

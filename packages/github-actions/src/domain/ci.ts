@@ -1,4 +1,5 @@
-import { ActionError, CiState, decideCi, type WorkflowRunSummary } from '@enterprise-agents/core';
+import { ActionError } from '@enterprise-agents/core/bedrock';
+import { CiState, decideCi, type WorkflowRunSummary } from '@enterprise-agents/core/github';
 import { checkRepo, type Guardrails } from './guardrails';
 import { extractFailure } from './log-excerpt';
 import type { JobInfo, RepoHost, RunInfo } from './ports';

@@ -1,4 +1,5 @@
-import { ActionError, UpstreamError } from '@enterprise-agents/core';
+import { ActionError } from '@enterprise-agents/core/bedrock';
+import { UpstreamError } from '@enterprise-agents/core/http';
 import { checkReadablePath, checkRepo, type Guardrails, isRepoAllowed } from './guardrails';
 import type { RepoHost } from './ports';
 import { capText, looksBinary } from './text';

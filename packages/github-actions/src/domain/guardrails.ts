@@ -1,4 +1,4 @@
-import { ActionError } from '@enterprise-agents/core';
+import { ActionError } from '@enterprise-agents/core/bedrock';
 
 /** The write and scope limits enforced in code, whatever the model asks. */
 export interface Guardrails {

@@ -1,4 +1,5 @@
-import { type ActionContext, ActionError, UpstreamError } from '@enterprise-agents/core';
+import { type ActionContext, ActionError } from '@enterprise-agents/core/bedrock';
+import { UpstreamError } from '@enterprise-agents/core/http';
 import { ciStateOf } from './ci';
 import {
   checkAgentBranch,

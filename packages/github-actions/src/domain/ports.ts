@@ -1,4 +1,4 @@
-import type { NewTimelineEvent } from '@enterprise-agents/core';
+import type { NewTimelineEvent } from '@enterprise-agents/core/db';
 
 /** A repository as the tools report it. */
 export interface RepoInfo {

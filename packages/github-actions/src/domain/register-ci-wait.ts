@@ -1,9 +1,5 @@
-import {
-  BadRequestError,
-  type CiWaitDeps,
-  compilePayloadValidator,
-  resolveCiWaits,
-} from '@enterprise-agents/core';
+import { BadRequestError } from '@enterprise-agents/core/errors';
+import { type CiWaitDeps, compilePayloadValidator, resolveCiWaits } from '@enterprise-agents/core/workflow';
 import registerCiWaitSchema from '../../../../schemas/step-functions/registerCiWait.json' with {
   type: 'json',
 };

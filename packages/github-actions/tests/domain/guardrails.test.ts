@@ -1,4 +1,4 @@
-import { ActionError } from '@enterprise-agents/core';
+import { ActionError } from '@enterprise-agents/core/bedrock';
 import { describe, expect, it } from '@jest/globals';
 import { checkAgentBranch, checkRepo, checkWritablePath, globToRegExp } from '../../src/domain/guardrails';
 import { guardrails } from '../helpers';

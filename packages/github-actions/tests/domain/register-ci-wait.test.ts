@@ -1,4 +1,4 @@
-import { BadRequestError } from '@enterprise-agents/core';
+import { BadRequestError } from '@enterprise-agents/core/errors';
 import { describe, expect, it } from '@jest/globals';
 import { parseRegisterCiWait } from '../../src/domain/register-ci-wait';
 

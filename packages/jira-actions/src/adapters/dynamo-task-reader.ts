@@ -1,5 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { Keys, type TableRef, type Task } from '@enterprise-agents/core';
+import { Keys, type TableRef } from '@enterprise-agents/core/db';
+import type { Task } from '@enterprise-agents/core/domain';
 import type { TaskReader } from '../domain/ports';
 
 /**

@@ -1,4 +1,6 @@
-import { type AdfNode, JsonHttpClient, type Logger } from '@enterprise-agents/core';
+import { JsonHttpClient } from '@enterprise-agents/core/http';
+import type { AdfNode } from '@enterprise-agents/core/jira';
+import type { Logger } from '@enterprise-agents/core/logging';
 import type { JiraComment, JiraIssue, JiraPort, JiraTransition } from '../domain/ports';
 
 /** Jira Cloud credentials: the bot user's email and an API token. */

@@ -1,13 +1,9 @@
-import {
-  ActionError,
-  type AdfNode,
-  AppError,
-  adfToText,
-  compilePayloadValidator,
-  TaskSource,
-  textWithLinks,
-  UpstreamError,
-} from '@enterprise-agents/core';
+import { ActionError } from '@enterprise-agents/core/bedrock';
+import { TaskSource } from '@enterprise-agents/core/domain';
+import { AppError } from '@enterprise-agents/core/errors';
+import { UpstreamError } from '@enterprise-agents/core/http';
+import { type AdfNode, adfToText, textWithLinks } from '@enterprise-agents/core/jira';
+import { compilePayloadValidator } from '@enterprise-agents/core/workflow';
 import commentOnIssueSchema from '../../../../schemas/step-functions/commentOnIssue.json' with {
   type: 'json',
 };

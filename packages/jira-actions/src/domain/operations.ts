@@ -1,4 +1,5 @@
-import { type ActionContext, ActionError, adfToText, textToAdf } from '@enterprise-agents/core';
+import { type ActionContext, ActionError } from '@enterprise-agents/core/bedrock';
+import { adfToText, textToAdf } from '@enterprise-agents/core/jira';
 import type { AuditLog, JiraPort } from './ports';
 
 /** Dependencies of the Jira tools. */

@@ -1,4 +1,6 @@
-import type { AdfNode, NewTimelineEvent, Task } from '@enterprise-agents/core';
+import type { NewTimelineEvent } from '@enterprise-agents/core/db';
+import type { Task } from '@enterprise-agents/core/domain';
+import type { AdfNode } from '@enterprise-agents/core/jira';
 
 /** An issue as Jira's REST v3 returns it (`fields` keyed by field id). */
 export interface JiraIssue {

@@ -1,4 +1,6 @@
-import { ConfigError, createLogger, isTerminalStatus } from '@enterprise-agents/core';
+import { isTerminalStatus } from '@enterprise-agents/core/domain';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import { createLogger } from '@enterprise-agents/core/logging';
 import { LOCAL_SECRETS, type LocalSettings, SANDBOX_PEOPLE, startLocalStack } from '../stack';
 import { PortInUseError } from '../stack/http-server';
 import { listAllTasks } from '../stack/inspect';

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
-import { ConfigError, type Env, EnvReader } from '@enterprise-agents/core';
+import { type Env, EnvReader } from '@enterprise-agents/core/config';
+import { ConfigError } from '@enterprise-agents/core/errors';
 import { type LocalSettings, readLocalSettings } from '../stack/config';
 import { CiPolicies, type CiPolicy } from '../stack/sandbox-ci';
 

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { readConfig as readInvokerConfig } from '@enterprise-agents/agent-invoker';
 import {
-  ConfigError,
   type Env,
   EnvReader,
-  type GitHubAuth,
-  parseGitHubSecret,
   readGitHubApiUrl,
   readJiraAllowedProjects,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/config';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import { type GitHubAuth, parseGitHubSecret } from '@enterprise-agents/core/github';
 import {
   type GitHubActionsConfig,
   readConfig as readGitHubActionsConfig,

@@ -4,20 +4,19 @@ import {
   createHandler as createInvoker,
   DEFAULT_MODEL_PRICES,
 } from '@enterprise-agents/agent-invoker';
+import type { Env } from '@enterprise-agents/core/config';
 import {
   ApprovalStore,
   CiWaitStore,
   CostStore,
-  createGitHubClient,
   DeliveryStore,
-  type Env,
-  type Logger,
-  OctokitGitHub,
-  type TaskCallbackPort,
   TaskRepository,
   ThreadStore,
   TimelineRepository,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/db';
+import { createGitHubClient, OctokitGitHub } from '@enterprise-agents/core/github';
+import type { Logger } from '@enterprise-agents/core/logging';
+import type { TaskCallbackPort } from '@enterprise-agents/core/workflow';
 import type { GitHubFake } from '@enterprise-agents/fakes/github';
 import type { JiraFake } from '@enterprise-agents/fakes/jira';
 import type { SentryFake } from '@enterprise-agents/fakes/sentry';

@@ -1,5 +1,5 @@
-import type { Task, TimelineEvent } from '@enterprise-agents/core';
-import { createLogger } from '@enterprise-agents/core';
+import type { Task, TimelineEvent } from '@enterprise-agents/core/domain';
+import { createLogger } from '@enterprise-agents/core/logging';
 import { LOCAL_DEFAULTS } from './config';
 import { startLocalStack } from './create-stack';
 import { clickButton, sendJiraIssueCreated, waitForApprovalMessage } from './drive';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { hmacSha256Hex, signSlackRequest } from '@enterprise-agents/core';
+import { hmacSha256Hex, signSlackRequest } from '@enterprise-agents/core/signatures';
 import type { SlackFakeMessage } from '@enterprise-agents/fakes/slack';
 import { LOCAL_DEFAULTS } from './config';
 import type { LocalStack } from './create-stack';

@@ -7,7 +7,8 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { ConfigError, createDocumentClient, type TableRef, tableDefinition } from '@enterprise-agents/core';
+import { createDocumentClient, type TableRef, tableDefinition } from '@enterprise-agents/core/db';
+import { ConfigError } from '@enterprise-agents/core/errors';
 import dynalite from 'dynalite';
 
 /** The embedded DynamoDB of the local stack. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpEvent, HttpResult } from '@enterprise-agents/core';
+import type { HttpEvent, HttpResult } from '@enterprise-agents/core/http';
 
 export type HttpHandler = (event: HttpEvent) => Promise<HttpResult>;
 

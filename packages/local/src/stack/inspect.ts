@@ -1,16 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  adfToText,
-  type HttpEvent,
-  type HttpResult,
-  jsonResponse,
-  rawBody,
-  type TableRef,
-  type Task,
-  type TaskRepository,
-  TaskSource,
-  type TimelineRepository,
-} from '@enterprise-agents/core';
+import type { TableRef, TaskRepository, TimelineRepository } from '@enterprise-agents/core/db';
+import { type Task, TaskSource } from '@enterprise-agents/core/domain';
+import { type HttpEvent, type HttpResult, jsonResponse, rawBody } from '@enterprise-agents/core/http';
+import { adfToText } from '@enterprise-agents/core/jira';
 import type { FlatFile } from '@enterprise-agents/fakes/github';
 import type { WebhookDelivery } from '@enterprise-agents/fakes/webhooks';
 import { SANDBOX_PEOPLE, type VendorSelection } from './config';

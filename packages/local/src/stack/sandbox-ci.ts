@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { hmacSha256Hex } from '@enterprise-agents/core';
+import { hmacSha256Hex } from '@enterprise-agents/core/signatures';
 import type { GitHubFake } from '@enterprise-agents/fakes/github';
 
 export type CiConclusion = 'success' | 'failure';

@@ -1,12 +1,6 @@
-import {
-  type AdfNode,
-  type HttpEvent,
-  header,
-  JIRA_SIGNATURE_HEADER,
-  rawBody,
-  textToAdf,
-  verifyJiraSignature,
-} from '@enterprise-agents/core';
+import { type HttpEvent, header, rawBody } from '@enterprise-agents/core/http';
+import { type AdfNode, textToAdf } from '@enterprise-agents/core/jira';
+import { JIRA_SIGNATURE_HEADER, verifyJiraSignature } from '@enterprise-agents/core/signatures';
 import { type GitHubFake, startGitHubFake } from '@enterprise-agents/fakes/github';
 import { type JiraFake, startJiraFake } from '@enterprise-agents/fakes/jira';
 import { type SentryFake, startSentryFake } from '@enterprise-agents/fakes/sentry';

@@ -15,16 +15,11 @@ import {
   ScriptedModel,
   type ScriptedModelOptions,
 } from '@enterprise-agents/agent-invoker';
-import {
-  type AgentName,
-  ConfigError,
-  ConversationStore,
-  type Env,
-  EnvReader,
-  type Logger,
-  type TableRef,
-  type TimelineRepository,
-} from '@enterprise-agents/core';
+import { type Env, EnvReader } from '@enterprise-agents/core/config';
+import { ConversationStore, type TableRef, type TimelineRepository } from '@enterprise-agents/core/db';
+import type { AgentName } from '@enterprise-agents/core/domain';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import type { Logger } from '@enterprise-agents/core/logging';
 
 /** Production's limits, with no deadline (the local runner has no Lambda timeout). */
 export const LOCAL_LOOP_LIMITS: LoopLimits = {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { TaskCallbackPort } from '@enterprise-agents/core';
+import type { TaskCallbackPort } from '@enterprise-agents/core/workflow';
 
 /** A task token an execution is waiting on. */
 export interface PendingToken {

@@ -4,7 +4,7 @@ import type {
   ExecutionControlPort,
   TaskCallbackPort,
   TaskRequestedEvent,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/workflow';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { BrokerCallbackPort, TaskTokenBroker } from './broker';
 import { DEFAULT_TEMPLATE_VARS, renderOrchestrator, type TemplateVars } from './template';

@@ -4,7 +4,7 @@ import {
   type ScriptContext,
   type ToolResult,
 } from '@enterprise-agents/agent-invoker';
-import type { AgentName } from '@enterprise-agents/core';
+import type { AgentName } from '@enterprise-agents/core/domain';
 
 export { ActionGroup };
 

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HttpEvent } from '@enterprise-agents/core';
+import type { HttpEvent } from '@enterprise-agents/core/http';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { loadEnv, parseDevArgs, readDevConfig } from '../../src/cli/options';
 import { LOCAL_SECRETS, readLocalSettings, selectVendors } from '../../src/stack/config';

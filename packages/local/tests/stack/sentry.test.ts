@@ -1,4 +1,4 @@
-import { createLogger } from '@enterprise-agents/core';
+import { createLogger } from '@enterprise-agents/core/logging';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CiPolicies, type LocalStack, startLocalStack } from '../../src/stack';
 import { clickButton, sendSentryEventAlert, waitForApprovalMessage } from '../../src/stack/drive';

@@ -11,21 +11,16 @@ import {
 import {
   ApprovalDecision,
   ApprovalStore,
-  type CiGitHubPort,
   CiWaitStore,
   CostStore,
-  decideApproval,
-  type FailedJob,
   type NewTask,
-  resolveCiWaits,
-  type Task,
-  type TaskCallbackPort,
   TaskRepository,
-  TaskSource,
   TimelineRepository,
-  type WorkflowRunSummary,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/db';
+import { type Task, TaskSource } from '@enterprise-agents/core/domain';
+import type { CiGitHubPort, FailedJob, WorkflowRunSummary } from '@enterprise-agents/core/github';
 import { type LocalDynamo, silentLogger, startDynamo } from '@enterprise-agents/core/testing';
+import { decideApproval, resolveCiWaits, type TaskCallbackPort } from '@enterprise-agents/core/workflow';
 import { type JiraFake, startJiraFake } from '@enterprise-agents/fakes/jira';
 import {
   createHandler as createJiraActions,

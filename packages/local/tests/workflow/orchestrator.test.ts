@@ -1,5 +1,7 @@
 import type { AgentScript } from '@enterprise-agents/agent-invoker';
-import { adfToText, RunKind, rerunTask, TaskSource, TaskStatus } from '@enterprise-agents/core';
+import { RunKind, TaskSource, TaskStatus } from '@enterprise-agents/core/domain';
+import { adfToText } from '@enterprise-agents/core/jira';
+import { rerunTask } from '@enterprise-agents/core/workflow';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { ExecutionRecord } from '../../src/workflow';
 import { createHarness, type Harness, type HarnessOptions, plainScripts, shaOf } from './harness';

@@ -1,6 +1,8 @@
 import type { ActionGroupInvoker } from '@enterprise-agents/agent-invoker';
-import { createGitHubClient, OctokitGitHub, resolveCiWaits, TaskStatus } from '@enterprise-agents/core';
+import { TaskStatus } from '@enterprise-agents/core/domain';
+import { createGitHubClient, OctokitGitHub } from '@enterprise-agents/core/github';
 import { silentLogger } from '@enterprise-agents/core/testing';
+import { resolveCiWaits } from '@enterprise-agents/core/workflow';
 import { type GitHubFake, startGitHubFake } from '@enterprise-agents/fakes/github';
 import { createHandler as createGitHubActions, OctokitRepoHost } from '@enterprise-agents/github-actions';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';

@@ -1,4 +1,5 @@
-import { JsonHttpClient, type Logger } from '@enterprise-agents/core';
+import { JsonHttpClient } from '@enterprise-agents/core/http';
+import type { Logger } from '@enterprise-agents/core/logging';
 import type { SentryEvent, SentryIssue, SentryPort } from '../domain/ports';
 
 export interface SentryRestOptions {

@@ -1,4 +1,4 @@
-import { ActionError } from '@enterprise-agents/core';
+import { ActionError } from '@enterprise-agents/core/bedrock';
 import type { SentryIssue, SentryPort } from './ports';
 import { condenseExceptions, lastBreadcrumbs, requestSummary } from './stack-trace';
 

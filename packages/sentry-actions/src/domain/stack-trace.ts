@@ -1,4 +1,4 @@
-import type { StackFrame } from '@enterprise-agents/core';
+import type { StackFrame } from '@enterprise-agents/core/domain';
 import type { SentryEvent } from './ports';
 
 interface RawFrame {

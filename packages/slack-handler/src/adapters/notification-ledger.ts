@@ -1,4 +1,5 @@
-import { type Clock, DeliveryStore, systemClock, type TableRef } from '@enterprise-agents/core';
+import { DeliveryStore, type TableRef } from '@enterprise-agents/core/db';
+import { type Clock, systemClock } from '@enterprise-agents/core/util';
 import type { NotificationLedgerPort, PostedMessage } from '../domain/ports';
 
 const SOURCE = 'slack-notify';

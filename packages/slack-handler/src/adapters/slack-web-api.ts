@@ -1,4 +1,4 @@
-import type { Logger } from '@enterprise-agents/core';
+import type { Logger } from '@enterprise-agents/core/logging';
 import {
   type ChatPostMessageArguments,
   LogLevel,

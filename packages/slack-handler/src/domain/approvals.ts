@@ -1,14 +1,13 @@
-import {
-  type Approval,
-  type ApprovalDecision,
-  type ApprovalStore,
-  ConflictError,
-  type Logger,
-  type Task,
-  type TaskRepository,
-  TaskStatus,
-  type TimelineRepository,
-} from '@enterprise-agents/core';
+import type {
+  Approval,
+  ApprovalDecision,
+  ApprovalStore,
+  TaskRepository,
+  TimelineRepository,
+} from '@enterprise-agents/core/db';
+import { type Task, TaskStatus } from '@enterprise-agents/core/domain';
+import { ConflictError } from '@enterprise-agents/core/errors';
+import type { Logger } from '@enterprise-agents/core/logging';
 import { clip, context, escapeText, link, mention, section, taskLabel } from './format';
 import type { Block, SlackMessage, SlackPort } from './ports';
 import type { TaskThreads } from './task-threads';

@@ -1,4 +1,5 @@
-import type { Clock, Logger } from '@enterprise-agents/core';
+import type { Logger } from '@enterprise-agents/core/logging';
+import type { Clock } from '@enterprise-agents/core/util';
 import type { SlackSettings } from '../config';
 import type { SlackPort } from './ports';
 

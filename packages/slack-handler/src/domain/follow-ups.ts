@@ -1,18 +1,19 @@
+import type {
+  ApprovalStore,
+  CostStore,
+  TaskRepository,
+  TimelineRepository,
+} from '@enterprise-agents/core/db';
+import { type Task, TaskSource } from '@enterprise-agents/core/domain';
+import type { Logger } from '@enterprise-agents/core/logging';
 import {
-  type ApprovalStore,
-  type CostStore,
   decideApproval,
   type EventPublisherPort,
   type ExecutionControlPort,
-  type Logger,
   startTask,
   stopTask,
-  type Task,
   type TaskCallbackPort,
-  type TaskRepository,
-  TaskSource,
-  type TimelineRepository,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/workflow';
 import { alreadyDecidedText, showDecision } from './approvals';
 import type { ApproverPolicy } from './approvers';
 import { escapeText, mention, section, simpleMessage } from './format';

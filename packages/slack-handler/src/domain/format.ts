@@ -1,4 +1,5 @@
-import { clip, type Task } from '@enterprise-agents/core';
+import type { Task } from '@enterprise-agents/core/domain';
+import { clip } from '@enterprise-agents/core/util';
 import type { Block, SlackMessage } from './ports';
 
 /** Escapes the three characters Slack mrkdwn treats as control characters (untrusted text). */

@@ -1,4 +1,6 @@
-import type { Logger, Task, TaskRepository, TimelineRepository } from '@enterprise-agents/core';
+import type { TaskRepository, TimelineRepository } from '@enterprise-agents/core/db';
+import type { Task } from '@enterprise-agents/core/domain';
+import type { Logger } from '@enterprise-agents/core/logging';
 import { clip, context, escapeText, link, mention, section, taskLabel, usd } from './format';
 import type { NotificationLedgerPort, SlackMessage } from './ports';
 import type { TaskThreads } from './task-threads';

@@ -1,14 +1,11 @@
-import {
-  type CostEntry,
-  type CostStore,
-  type DailyCost,
-  isTerminalStatus,
-  type Task,
-  type TaskRepository,
-  TaskStatus,
-  type TimelineEvent,
-  type TimelineRepository,
-} from '@enterprise-agents/core';
+import type {
+  CostEntry,
+  CostStore,
+  DailyCost,
+  TaskRepository,
+  TimelineRepository,
+} from '@enterprise-agents/core/db';
+import { isTerminalStatus, type Task, TaskStatus, type TimelineEvent } from '@enterprise-agents/core/domain';
 import { clip, context, divider, escapeText, link, section, simpleMessage, taskLabel, usd } from './format';
 import type { SlackMessage } from './ports';
 

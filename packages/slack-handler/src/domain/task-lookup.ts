@@ -1,4 +1,5 @@
-import { type Task, type TaskRepository, TaskSource } from '@enterprise-agents/core';
+import type { TaskRepository } from '@enterprise-agents/core/db';
+import { type Task, TaskSource } from '@enterprise-agents/core/domain';
 import { isTaskId } from './commands';
 
 // A key names one task per source; Jira keys are the common case, then Sentry short ids and PRs.

@@ -1,4 +1,6 @@
-import type { Logger, SlackThread, Task, ThreadStore } from '@enterprise-agents/core';
+import type { SlackThread, ThreadStore } from '@enterprise-agents/core/db';
+import type { Task } from '@enterprise-agents/core/domain';
+import type { Logger } from '@enterprise-agents/core/logging';
 import type { SlackSettings } from '../config';
 import { clip, context, escapeText, section, taskLabel } from './format';
 import type { PostedMessage, SlackMessage, SlackPort } from './ports';

@@ -1,4 +1,4 @@
-import { BadRequestError } from '@enterprise-agents/core';
+import { BadRequestError } from '@enterprise-agents/core/errors';
 import { type AgentCommand, parseCommand } from '../domain/commands';
 import { escapeText, simpleMessage } from '../domain/format';
 import type { FollowUpWork, SlackMessage } from '../domain/ports';

@@ -1,4 +1,5 @@
-import { BadRequestError, isPlainObject } from '@enterprise-agents/core';
+import { BadRequestError } from '@enterprise-agents/core/errors';
+import { isPlainObject } from '@enterprise-agents/core/util';
 import {
   ActionId,
   alreadyDecidedText,

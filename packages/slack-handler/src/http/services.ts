@@ -1,4 +1,5 @@
-import type { Clock, CostStore, TaskRepository, TimelineRepository } from '@enterprise-agents/core';
+import type { CostStore, TaskRepository, TimelineRepository } from '@enterprise-agents/core/db';
+import type { Clock } from '@enterprise-agents/core/util';
 import type { SlackSettings } from '../config';
 import type { ApproverPolicy } from '../domain/approvers';
 import type { FollowUpDeps } from '../domain/follow-ups';

@@ -1,5 +1,4 @@
-import { FixedClock } from '@enterprise-agents/core';
-import { silentLogger } from '@enterprise-agents/core/testing';
+import { FixedClock, silentLogger } from '@enterprise-agents/core/testing';
 import { describe, expect, it } from '@jest/globals';
 import { ApproverPolicy } from '../../src/domain/approvers';
 

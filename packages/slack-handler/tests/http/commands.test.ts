@@ -1,4 +1,4 @@
-import { TaskStatus } from '@enterprise-agents/core';
+import { TaskStatus } from '@enterprise-agents/core/domain';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   APPROVER,

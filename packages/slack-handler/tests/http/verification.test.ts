@@ -1,5 +1,4 @@
-import { FixedClock } from '@enterprise-agents/core';
-import { httpEvent } from '@enterprise-agents/core/testing';
+import { FixedClock, httpEvent } from '@enterprise-agents/core/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Harness, signedForm, slashCommand, startHarness } from '../harness';
 

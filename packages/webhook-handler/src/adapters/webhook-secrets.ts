@@ -1,4 +1,5 @@
-import { ConfigError, type SecretStore } from '@enterprise-agents/core';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import type { SecretStore } from '@enterprise-agents/core/secrets';
 import { type WebhookSecretsPort, WebhookSource } from '../domain/ports';
 
 // A rotation keeps the old value next to the new one: `{"github": ["new", "old"]}`.

@@ -1,15 +1,8 @@
-import {
-  ApprovalDecision,
-  BadRequestError,
-  canWrite,
-  decideApproval,
-  RunKind,
-  resolveCiWaits,
-  stopTask,
-  type Task,
-  TaskSource,
-  TaskStatus,
-} from '@enterprise-agents/core';
+import { ApprovalDecision } from '@enterprise-agents/core/db';
+import { RunKind, type Task, TaskSource, TaskStatus } from '@enterprise-agents/core/domain';
+import { BadRequestError } from '@enterprise-agents/core/errors';
+import { canWrite } from '@enterprise-agents/core/github';
+import { decideApproval, resolveCiWaits, stopTask } from '@enterprise-agents/core/workflow';
 import { AgentCommand, HELP_TEXT, isAgentComment, parseAgentCommand } from './commands';
 import { asObject, asPositiveInt, asString, asText, at, clip, type JsonObject } from './json';
 import { answer, type DeliveryPlan, ignored, type Outcome, OutcomeStatus } from './outcome';
@@ -372,4 +365,4 @@ export const decideGitHub = (
 };
 
 /** Review comments as `path:line: body` lines: core's formatter, the one the GitHub adapter uses. */
-export { formatReviewComment, formatReviewComments } from '@enterprise-agents/core';
+export { formatReviewComment, formatReviewComments } from '@enterprise-agents/core/github';

@@ -1,4 +1,7 @@
-import { adfToText, BadRequestError, type NewTask, TaskSource } from '@enterprise-agents/core';
+import type { NewTask } from '@enterprise-agents/core/db';
+import { TaskSource } from '@enterprise-agents/core/domain';
+import { BadRequestError } from '@enterprise-agents/core/errors';
+import { adfToText } from '@enterprise-agents/core/jira';
 import { asArray, asObject, asString, asText, at, clip, type JsonObject } from './json';
 
 /** The Jira part of the configuration. */

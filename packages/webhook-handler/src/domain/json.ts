@@ -1,4 +1,4 @@
-import { clip, isPlainObject } from '@enterprise-agents/core';
+import { clip, isPlainObject } from '@enterprise-agents/core/util';
 
 /** A parsed JSON object. Webhook bodies are untrusted: every read goes through these guards. */
 export type JsonObject = Record<string, unknown>;

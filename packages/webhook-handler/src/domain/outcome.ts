@@ -1,4 +1,4 @@
-import type { TaskSource } from '@enterprise-agents/core';
+import type { TaskSource } from '@enterprise-agents/core/domain';
 
 /** What the handler answers for a delivery it accepted as authentic. */
 export const OutcomeStatus = {

@@ -1,14 +1,16 @@
 import type {
   ApprovalStore,
   CiWaitStore,
-  EventPublisherPort,
-  ExecutionControlPort,
-  GitHubPort,
-  Logger,
-  TaskCallbackPort,
   TaskRepository,
   TimelineRepository,
-} from '@enterprise-agents/core';
+} from '@enterprise-agents/core/db';
+import type { GitHubPort } from '@enterprise-agents/core/github';
+import type { Logger } from '@enterprise-agents/core/logging';
+import type {
+  EventPublisherPort,
+  ExecutionControlPort,
+  TaskCallbackPort,
+} from '@enterprise-agents/core/workflow';
 
 /** The webhook senders, as named in the routes and the dedupe keys. */
 export const WebhookSource = {

@@ -1,4 +1,6 @@
-import { BadRequestError, type NewTask, type StackFrame, TaskSource } from '@enterprise-agents/core';
+import type { NewTask } from '@enterprise-agents/core/db';
+import { type StackFrame, TaskSource } from '@enterprise-agents/core/domain';
+import { BadRequestError } from '@enterprise-agents/core/errors';
 import { asArray, asId, asNumber, asObject, asString, asText, at, clip, type JsonObject } from './json';
 
 /** Sentry event levels, least severe first. */

@@ -1,11 +1,6 @@
-import {
-  type NewTask,
-  type RunKind,
-  rerunTask,
-  startTask,
-  type Task,
-  type TaskFlowDeps,
-} from '@enterprise-agents/core';
+import type { NewTask } from '@enterprise-agents/core/db';
+import type { RunKind, Task } from '@enterprise-agents/core/domain';
+import { rerunTask, startTask, type TaskFlowDeps } from '@enterprise-agents/core/workflow';
 import { type Outcome, OutcomeStatus } from './outcome';
 
 /** Starts a task for an external key, or reports the one already active for it. */

@@ -1,4 +1,5 @@
-import { ConfigError, EnvSecretStore } from '@enterprise-agents/core';
+import { ConfigError } from '@enterprise-agents/core/errors';
+import { EnvSecretStore } from '@enterprise-agents/core/secrets';
 import { describe, expect, it } from '@jest/globals';
 import { SecretStoreWebhookSecrets } from '../../src/adapters/webhook-secrets';
 

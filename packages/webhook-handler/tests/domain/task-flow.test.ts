@@ -1,4 +1,5 @@
-import { type DocumentClient, TaskRepository, TaskStatus, TimelineRepository } from '@enterprise-agents/core';
+import { type DocumentClient, TaskRepository, TimelineRepository } from '@enterprise-agents/core/db';
+import { TaskStatus } from '@enterprise-agents/core/domain';
 import { type LocalDynamo, RecordingPublisher, startDynamo } from '@enterprise-agents/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { requestRun, startOrReport } from '../../src/domain/task-flow';

@@ -44,12 +44,6 @@ export class UnauthorizedError extends HttpError {
   }
 }
 
-export class ForbiddenError extends HttpError {
-  constructor(message: string) {
-    super(403, message, { code: 'FORBIDDEN' });
-  }
-}
-
 export class NotFoundError extends HttpError {
   constructor(message = 'not found') {
     super(404, message, { code: 'NOT_FOUND' });
@@ -95,7 +89,3 @@ export class BudgetExceededError extends AppError {
     this.name = 'BudgetExceeded';
   }
 }
-
-/** Normalises anything thrown into an Error without losing it. */
-export const toError = (value: unknown): Error =>
-  value instanceof Error ? value : new Error(typeof value === 'string' ? value : JSON.stringify(value));

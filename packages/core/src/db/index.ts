@@ -1,0 +1,10 @@
+export { type Approval, ApprovalDecision, ApprovalStore } from './approval-store';
+export { CiWaitStore } from './ci-wait-store';
+export { createDocumentClient, type DocumentClient, type TableRef } from './client';
+export { ConversationStore, MAX_STORED_MESSAGE_BYTES, type StoredMessage } from './conversation-store';
+export { type CostEntry, CostStore, type DailyCost } from './cost-store';
+export { DeliveryStore } from './delivery-store';
+export { Keys, tableDefinition } from './table';
+export { InvalidTransitionError, type NewTask, type TaskPatch, TaskRepository } from './task-repository';
+export { type SlackThread, ThreadStore } from './thread-store';
+export { type NewTimelineEvent, TimelineRepository } from './timeline-repository';

@@ -1,0 +1,11 @@
+export {
+  AppError,
+  BadRequestError,
+  BudgetExceededError,
+  ConfigError,
+  ConflictError,
+  HttpError,
+  MethodNotAllowedError,
+  NotFoundError,
+  UnauthorizedError,
+} from './errors';

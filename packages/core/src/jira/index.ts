@@ -1,0 +1,1 @@
+export { type AdfNode, adfToText, textToAdf, textWithLinks } from './adf';

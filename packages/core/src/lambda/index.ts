@@ -1,0 +1,3 @@
+export { type ActionPayload, dispatchEvent, isActionPayload, isHttpEvent } from './dispatch';
+export { lazyHandler } from './lazy-handler';
+export { guardUpstream, mapUpstreamError, type UpstreamRefusals } from './upstream-errors';

@@ -1,0 +1,2 @@
+export { lambdaSecretStore, secretLoader } from '../lambda/secrets';
+export { EnvSecretStore, type SecretStore, SecretsManagerStore } from './secret-store';

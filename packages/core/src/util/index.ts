@@ -1,0 +1,3 @@
+export { type Clock, systemClock } from '../ports/clock';
+export { clip } from './clip';
+export { isPlainObject } from './is-plain-object';

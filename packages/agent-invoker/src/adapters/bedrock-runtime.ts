@@ -4,54 +4,16 @@ import {
   type ResponseStream,
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import type { AgentName } from '@enterprise-agents/core/domain';
-import { BudgetExceededError } from '@enterprise-agents/core/errors';
-import {
-  AgentInvocationError,
-  AgentThrottledError,
-  AgentUnavailableError,
-  InvalidAgentOutputError,
-  InvokerError,
-} from '../domain/errors';
+import { AgentInvocationError, AgentUnavailableError, InvalidAgentOutputError } from '../domain/errors';
 import { ZERO_MODEL_USAGE } from '../domain/model';
 import type { AgentRuntime, AgentStep, StepOutcome } from '../domain/ports';
+import { mapAwsError } from './aws-errors';
 
 /** Agent id and alias id per agent (the AGENTS variable). */
 export type AgentIds = Readonly<Record<AgentName, { agentId: string; aliasId: string }>>;
 
-const THROTTLED = new Set([
-  'ThrottlingException',
-  'ServiceQuotaExceededException',
-  'TooManyRequestsException',
-]);
-const TRANSIENT = new Set([
-  'InternalServerException',
-  'DependencyFailedException',
-  'BadGatewayException',
-  'ModelNotReadyException',
-  'ServiceUnavailableException',
-  'TimeoutError',
-  'RequestTimeout',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-]);
-
-/** Maps an SDK or stream error to the invoker's named errors (the names the state machine retries on). */
-export const mapBedrockError = (error: unknown): Error => {
-  if (error instanceof InvokerError || error instanceof BudgetExceededError) return error;
-  const err = error instanceof Error ? error : new Error(String(error));
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const code = (err as { code?: string }).code;
-  const message = `Bedrock InvokeAgent failed: ${err.name}${err.message === '' ? '' : `: ${err.message}`}`;
-  if (THROTTLED.has(err.name) || status === 429) return new AgentThrottledError(message, err);
-  if (
-    TRANSIENT.has(err.name) ||
-    (code !== undefined && TRANSIENT.has(code)) ||
-    (status !== undefined && status >= 500)
-  )
-    return new AgentUnavailableError(message, err);
-  return new AgentInvocationError(message, err);
-};
+/** Maps an InvokeAgent failure to the invoker's named errors. */
+export const mapBedrockError = (error: unknown): Error => mapAwsError('Bedrock InvokeAgent', error);
 
 interface UsageHolder {
   modelInvocationOutput?: { metadata?: { usage?: { inputTokens?: number; outputTokens?: number } } };

@@ -11,12 +11,7 @@ import {
   type Tool,
 } from '@aws-sdk/client-bedrock-runtime';
 import { isPlainObject } from '@enterprise-agents/core/util';
-import {
-  AgentInvocationError,
-  AgentThrottledError,
-  AgentUnavailableError,
-  InvokerError,
-} from '../domain/errors';
+import { AgentUnavailableError } from '../domain/errors';
 import {
   type ContentBlock,
   ModelCallAbortedError,
@@ -29,54 +24,10 @@ import {
   type TextBlock,
   type ToolUseBlock,
 } from '../domain/model';
+import { mapAwsError } from './aws-errors';
 
-const THROTTLED = new Set([
-  'ThrottlingException',
-  'ServiceQuotaExceededException',
-  'TooManyRequestsException',
-]);
-const TRANSIENT = new Set([
-  'InternalServerException',
-  'ServiceUnavailableException',
-  'ModelStreamErrorException',
-  'ModelNotReadyException',
-  'ModelTimeoutException',
-  // 424 "error while processing the model": model-side, worth the state machine's two retries.
-  'ModelErrorException',
-  'TimeoutError',
-  'RequestTimeout',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-]);
-
-/** The error itself when it looks like one (errors from another realm, e.g. undici's, fail instanceof). */
-const asError = (error: unknown): Error =>
-  typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string'
-    ? (error as Error)
-    : new Error(String(error));
-
-/**
- * Maps an SDK error, an in-stream exception or a network failure to the
- * invoker's named errors: the state machine retries AgentThrottled and
- * AgentUnavailable by name and escalates AgentInvocationFailed.
- */
-export const mapConverseError = (error: unknown): Error => {
-  if (error instanceof InvokerError) return error;
-  const err = asError(error);
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const code = (err as { code?: string }).code;
-  const message = `Bedrock ConverseStream failed: ${err.name}${err.message === '' ? '' : `: ${err.message}`}`;
-  if (THROTTLED.has(err.name) || status === 429) return new AgentThrottledError(message, err);
-  if (
-    TRANSIENT.has(err.name) ||
-    (code !== undefined && TRANSIENT.has(code)) ||
-    (status !== undefined && status >= 500)
-  )
-    return new AgentUnavailableError(message, err);
-  return new AgentInvocationError(message, err);
-};
+/** Maps a ConverseStream failure to the invoker's named errors. */
+export const mapConverseError = (error: unknown): Error => mapAwsError('Bedrock ConverseStream', error);
 
 const CACHE_POINT = { type: 'default' } as const;
 /** Converse rejects blank text blocks; an empty turn or tool output is replayed as this. */

@@ -1,5 +1,5 @@
 ################################################################################
-# The single table (DESIGN.md section 3; packages/core/src/db/table.ts)
+# The single table (key design in packages/core/src/db/table.ts)
 ################################################################################
 
 resource "aws_dynamodb_table" "tasks" {

@@ -19,7 +19,7 @@ const aslValidator = createRequire(import.meta.url)('asl-validator') as (definit
 const templatePath = fileURLToPath(new URL('../statemachine/orchestrator.asl.json', import.meta.url));
 const template = readFileSync(templatePath, 'utf8');
 
-/** Integrations that exist (DESIGN.md section 4): no bedrock:invokeAgent, no dynamodb .waitForTaskToken. */
+/** Integrations that exist: no bedrock:invokeAgent, no dynamodb .waitForTaskToken. */
 const ALLOWED_RESOURCES = [
   'arn:aws:states:::lambda:invoke',
   'arn:aws:states:::lambda:invoke.waitForTaskToken',

@@ -37,7 +37,7 @@ const FUNCTIONS = [
   'sentry-actions',
   'agent-invoker',
 ];
-/** Service integrations the orchestrator may use (DESIGN.md section 4: agents only through agent-invoker). */
+/** Service integrations the orchestrator may use (agents only through agent-invoker). */
 const TASK_RESOURCE_ALLOWLIST = new Set([
   'arn:aws:states:::lambda:invoke',
   'arn:aws:states:::lambda:invoke.waitForTaskToken',

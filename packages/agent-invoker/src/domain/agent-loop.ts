@@ -109,7 +109,7 @@ const usageContext = (usage: ModelUsage | undefined): number =>
     : usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens;
 
 /**
- * Our own tool-use loop (DESIGN.md section 9): the model answers, its tool calls
+ * Our own tool-use loop (README "The agent loop"): the model answers, its tool calls
  * go to the action groups with the event Bedrock Agents would send, results go
  * back, until it ends its turn with a result that validates. Every message is
  * stored as it happens; the budget is checked before and the usage recorded after

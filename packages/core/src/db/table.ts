@@ -1,7 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /**
- * The single table's key design (DESIGN.md section 3). Terraform's dynamodb.tf
+ * The single table's key design. Terraform's dynamodb.tf
  * declares the same keys; the local stack and the tests create the table from
  * {@link tableDefinition}.
  */

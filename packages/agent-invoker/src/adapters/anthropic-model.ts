@@ -14,9 +14,15 @@ import {
   type ModelResponse,
   type ModelUsage,
   StopReason,
-  type TextBlock,
-  type ToolUseBlock,
 } from '../domain/model';
+import {
+  abortion,
+  asError,
+  assembleTurn,
+  estimateTokens,
+  type PendingBlock,
+  stopReasonOf,
+} from './streamed-turn';
 
 /**
  * The Messages API version this client speaks (`anthropic-version`): the one
@@ -66,12 +72,6 @@ interface WireUsage {
   cache_read_input_tokens?: number | null;
   cache_creation_input_tokens?: number | null;
 }
-
-/** The error itself when it looks like one (errors from another realm, e.g. undici's, fail instanceof). */
-const asError = (error: unknown): Error =>
-  typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string'
-    ? (error as Error)
-    : new Error(String(error));
 
 const EPHEMERAL: CacheControl = { type: 'ephemeral' };
 /** The API rejects empty text blocks; an empty turn or tool output is replayed as this. */
@@ -148,9 +148,9 @@ const STOP_REASONS: Readonly<Record<string, StopReason>> = {
   model_context_window_exceeded: StopReason.MaxTokens,
 };
 
-/** Unknown stop reasons (pause_turn is for server tools we do not use): tool calls present → tool_use, else end_turn. */
+/** Unknown stop reasons (pause_turn is for server tools we do not use): see stopReasonOf. */
 const toStopReason = (raw: string, hasToolUse: boolean): StopReason =>
-  STOP_REASONS[raw] ?? (hasToolUse ? StopReason.ToolUse : StopReason.EndTurn);
+  stopReasonOf(STOP_REASONS, raw, hasToolUse);
 
 const THROTTLED_TYPES = new Set(['rate_limit_error', 'overloaded_error']);
 const TRANSIENT_TYPES = new Set(['api_error', 'timeout_error']);
@@ -250,34 +250,7 @@ async function* readEvents(
   }
 }
 
-/** Rejects once `signal` aborts; never settles otherwise. */
-const abortion = (signal: AbortSignal): Promise<never> => {
-  const promise = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-  // Only raced against: a rejection nobody awaits must not surface as unhandled.
-  promise.catch(() => undefined);
-  return promise;
-};
-
-const CHARS_PER_TOKEN = 4;
-const estimateTokens = (chars: number): number => Math.ceil(chars / CHARS_PER_TOKEN);
 const count = (value: number | null | undefined): number => (typeof value === 'number' ? value : 0);
-
-type PendingBlock =
-  | { type: 'text'; text: string }
-  | { type: 'toolUse'; id: string; name: string; json: string };
-
-/** Tool input as the model streamed it: an object when it is JSON, the raw text otherwise. */
-const parseToolInput = (json: string): unknown => {
-  if (json.trim() === '') return {};
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return json;
-  }
-};
 
 /**
  * The model port over the Anthropic Messages API, streamed (long tool-use turns
@@ -420,12 +393,7 @@ export class AnthropicModel implements ModelPort {
     }
     if (!stopped || stopReason === undefined)
       throw new AgentUnavailableError('Anthropic Messages API stream ended before message_stop');
-    const content = [...blocks.entries()]
-      .sort(([a], [b]) => a - b)
-      .flatMap(([, block]): Array<TextBlock | ToolUseBlock> => {
-        if (block.type === 'text') return block.text === '' ? [] : [{ type: 'text', text: block.text }];
-        return [{ type: 'toolUse', id: block.id, name: block.name, input: parseToolInput(block.json) }];
-      });
+    const content = assembleTurn(blocks);
     return {
       content,
       stopReason: toStopReason(

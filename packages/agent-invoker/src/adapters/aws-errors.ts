@@ -5,6 +5,7 @@ import {
   AgentUnavailableError,
   InvokerError,
 } from '../domain/errors';
+import { asError } from './streamed-turn';
 
 const THROTTLED = new Set([
   'ThrottlingException',
@@ -28,12 +29,6 @@ const TRANSIENT = new Set([
   'ETIMEDOUT',
   'EPIPE',
 ]);
-
-/** The error itself when it looks like one (errors from another realm, e.g. undici's, fail instanceof). */
-const asError = (error: unknown): Error =>
-  typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string'
-    ? (error as Error)
-    : new Error(String(error));
 
 /**
  * Maps an AWS SDK error, an in-stream exception or a network failure of a

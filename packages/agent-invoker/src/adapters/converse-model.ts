@@ -21,10 +21,9 @@ import {
   type ModelResponse,
   type ModelUsage,
   StopReason,
-  type TextBlock,
-  type ToolUseBlock,
 } from '../domain/model';
 import { mapAwsError } from './aws-errors';
+import { abortion, assembleTurn, estimateTokens, type PendingBlock, stopReasonOf } from './streamed-turn';
 
 /** Maps a ConverseStream failure to the invoker's named errors. */
 export const mapConverseError = (error: unknown): Error => mapAwsError('Bedrock ConverseStream', error);
@@ -107,27 +106,9 @@ const STOP_REASONS: Readonly<Record<string, StopReason>> = {
   model_context_window_exceeded: StopReason.MaxTokens,
 };
 
-/**
- * Stop reasons the port has no name for (malformed_tool_use, malformed_model_output,
- * future ones): tool calls present → tool_use, so the loop answers each (an
- * unparseable input gets an error result); otherwise end_turn, so the loop
- * validates the text and asks for a correction.
- */
+/** A ConverseStream stop reason in the port's terms (see stopReasonOf for unknown ones). */
 export const toStopReason = (raw: string, hasToolUse: boolean): StopReason =>
-  STOP_REASONS[raw] ?? (hasToolUse ? StopReason.ToolUse : StopReason.EndTurn);
-
-/** Tool input as the model streamed it: an object when it is JSON, the raw text otherwise. */
-export const parseToolInput = (json: string): unknown => {
-  if (json.trim() === '') return {};
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return json;
-  }
-};
-
-const CHARS_PER_TOKEN = 4;
-const estimateTokens = (chars: number): number => Math.ceil(chars / CHARS_PER_TOKEN);
+  stopReasonOf(STOP_REASONS, raw, hasToolUse);
 
 const STREAM_EXCEPTIONS = [
   'internalServerException',
@@ -136,21 +117,6 @@ const STREAM_EXCEPTIONS = [
   'throttlingException',
   'validationException',
 ] as const;
-
-type PendingBlock =
-  | { type: 'text'; text: string }
-  | { type: 'toolUse'; id: string; name: string; json: string };
-
-/** Rejects once `signal` aborts; never settles otherwise. */
-const abortion = (signal: AbortSignal): Promise<never> => {
-  const promise = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-  // Only raced against: a rejection nobody awaits must not surface as unhandled.
-  promise.catch(() => undefined);
-  return promise;
-};
 
 /**
  * The model port over Bedrock ConverseStream: one assistant turn per call, read
@@ -254,14 +220,7 @@ export class ConverseModel implements ModelPort {
     }
     if (stopReason === undefined)
       throw new AgentUnavailableError('Bedrock ConverseStream ended before messageStop');
-    const content = [...blocks.entries()]
-      .sort(([a], [b]) => a - b)
-      .flatMap(([, block]): Array<TextBlock | ToolUseBlock> => {
-        if (block.type === 'text') return block.text === '' ? [] : [{ type: 'text', text: block.text }];
-        // Tool input is assembled from every fragment, then parsed once (contentBlockStop
-        // ends the fragments; a block the stream never stopped is parsed the same way).
-        return [{ type: 'toolUse', id: block.id, name: block.name, input: parseToolInput(block.json) }];
-      });
+    const content = assembleTurn(blocks);
     return {
       content,
       stopReason: toStopReason(

@@ -1,5 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createDocumentClient, type TableRef } from '../src/db/client';
 import { tableDefinition } from '../src/db/table';
@@ -9,6 +14,8 @@ export interface LocalDynamo {
   table: TableRef;
   /** A fresh table on the same server (isolation between tests). */
   createTable(name: string): Promise<TableRef>;
+  /** Whether the table was there already (a LevelDB `path` from an earlier run). */
+  reused: boolean;
   stop(): Promise<void>;
 }
 
@@ -16,12 +23,20 @@ let tableCounter = 0;
 
 /**
  * An embedded DynamoDB (dynalite, in process, on 127.0.0.1) with the project's
- * table created from the same key design production uses.
+ * table created from the same key design production uses: in memory, or in a
+ * LevelDB at `options.path` that survives restarts (the table is then created
+ * only when it is missing).
  */
 export const startDynamo = async (
   tableName = `tasks-${process.pid}-${++tableCounter}`,
+  options: { path?: string } = {},
 ): Promise<LocalDynamo> => {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.path === undefined ? {} : { path: options.path }),
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
@@ -33,8 +48,12 @@ export const startDynamo = async (
   };
   const raw = new DynamoDBClient(clientConfig);
   const client = createDocumentClient(clientConfig);
-  const createTable = async (name: string): Promise<TableRef> => {
-    await raw.send(new CreateTableCommand(tableDefinition(name)));
+  const stop = async () => {
+    client.destroy();
+    raw.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  const active = async (name: string): Promise<TableRef> => {
     for (let i = 0; i < 100; i += 1) {
       const out = await raw.send(new DescribeTableCommand({ TableName: name }));
       if (out.Table?.TableStatus === 'ACTIVE') break;
@@ -42,15 +61,24 @@ export const startDynamo = async (
     }
     return { client, tableName: name };
   };
-  const table = await createTable(tableName);
-  return {
-    endpoint,
-    table,
-    createTable,
-    stop: async () => {
-      client.destroy();
-      raw.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+  const createTable = async (name: string): Promise<TableRef> => {
+    await raw.send(new CreateTableCommand(tableDefinition(name)));
+    return active(name);
   };
+  let reused = true;
+  let table: TableRef;
+  try {
+    try {
+      await raw.send(new DescribeTableCommand({ TableName: tableName }));
+      table = await active(tableName);
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      reused = false;
+      table = await createTable(tableName);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, table, createTable, reused, stop };
 };

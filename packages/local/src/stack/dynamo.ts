@@ -1,15 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import {
-  CreateTableCommand,
-  DescribeTableCommand,
-  DynamoDBClient,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-dynamodb';
-import { createDocumentClient, type TableRef, tableDefinition } from '@enterprise-agents/core/db';
+import type { TableRef } from '@enterprise-agents/core/db';
 import { ConfigError } from '@enterprise-agents/core/errors';
-import dynalite from 'dynalite';
+import { startDynamo } from '@enterprise-agents/core/testing';
 
 /** The embedded DynamoDB of the local stack. */
 export interface LocalDynamo {
@@ -70,46 +63,15 @@ export const startLocalDynamo = async (
     mkdirSync(path, { recursive: true });
     unlock = lockDataDir(resolve(options.dataDir), options.dataDir);
   }
-  const server = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(path === undefined ? {} : { path }),
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  const clientConfig = {
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  };
-  const raw = new DynamoDBClient(clientConfig);
-  const client = createDocumentClient(clientConfig);
-  const stop = async () => {
-    client.destroy();
-    raw.destroy();
-    await new Promise<void>((done) => server.close(() => done()));
-    unlock();
-  };
-  let reused = true;
   try {
-    try {
-      await raw.send(new DescribeTableCommand({ TableName: tableName }));
-    } catch (error) {
-      if (!(error instanceof ResourceNotFoundException)) throw error;
-      reused = false;
-      await raw.send(new CreateTableCommand(tableDefinition(tableName)));
-    }
-    for (let i = 0; i < 100; i += 1) {
-      const out = await raw.send(new DescribeTableCommand({ TableName: tableName }));
-      if (out.Table?.TableStatus === 'ACTIVE') break;
-      await new Promise((done) => setTimeout(done, 10));
-    }
+    const dynamo = await startDynamo(tableName, path === undefined ? {} : { path });
+    const stop = async () => {
+      await dynamo.stop();
+      unlock();
+    };
+    return { endpoint: dynamo.endpoint, table: dynamo.table, path, reused: dynamo.reused, stop };
   } catch (error) {
-    await stop();
+    unlock();
     throw error;
   }
-  return { endpoint, table: { client, tableName }, path, reused, stop };
 };

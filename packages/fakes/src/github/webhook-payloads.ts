@@ -252,6 +252,20 @@ export const pullRequestJson = (ctx: PayloadContext, pull: FakePull) => {
 };
 
 /** The `issue` object of an `issue_comment` on a pull request (`pull_request` marks it as one). */
+/** GitHub's reaction rollup of an item nobody reacted to. */
+const noReactions = (url: string) => ({
+  url,
+  total_count: 0,
+  '+1': 0,
+  '-1': 0,
+  laugh: 0,
+  hooray: 0,
+  confused: 0,
+  heart: 0,
+  rocket: 0,
+  eyes: 0,
+});
+
 export const pullRequestIssueJson = (ctx: PayloadContext, pull: FakePull) => {
   const full = `${ctx.repo.owner}/${ctx.repo.name}`;
   const base = `${ctx.api}/repos/${full}`;
@@ -288,18 +302,7 @@ export const pullRequestIssueJson = (ctx: PayloadContext, pull: FakePull) => {
       merged_at: pull.mergedAt ?? null,
     },
     body: pull.body,
-    reactions: {
-      url: `${base}/issues/${pull.number}/reactions`,
-      total_count: 0,
-      '+1': 0,
-      '-1': 0,
-      laugh: 0,
-      hooray: 0,
-      confused: 0,
-      heart: 0,
-      rocket: 0,
-      eyes: 0,
-    },
+    reactions: noReactions(`${base}/issues/${pull.number}/reactions`),
     timeline_url: `${base}/issues/${pull.number}/timeline`,
     performed_via_github_app: null,
     state_reason: null,
@@ -321,18 +324,7 @@ export const issueCommentJson = (ctx: PayloadContext, comment: FakeComment) => {
     updated_at: comment.createdAt,
     author_association: association(ctx.permissionOf(comment.user), comment.user),
     body: comment.body,
-    reactions: {
-      url: `${base}/issues/comments/${comment.id}/reactions`,
-      total_count: 0,
-      '+1': 0,
-      '-1': 0,
-      laugh: 0,
-      hooray: 0,
-      confused: 0,
-      heart: 0,
-      rocket: 0,
-      eyes: 0,
-    },
+    reactions: noReactions(`${base}/issues/comments/${comment.id}/reactions`),
     performed_via_github_app: null,
   };
 };

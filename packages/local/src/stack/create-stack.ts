@@ -329,6 +329,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     timeline,
     sandboxes,
     vendors,
+    executionStatus: (arn) => workflow?.executions.get(arn)?.record.status,
     slackControl: {
       approve: (key) => approvePlan(target, key),
       reject: (key, reason) => rejectPlan(target, key, reason),

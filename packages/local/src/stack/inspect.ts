@@ -250,6 +250,8 @@ export interface InspectionDeps {
   sandboxes: Sandboxes;
   vendors: VendorSelection;
   slackControl: SlackControl;
+  /** RUNNING, SUCCEEDED, FAILED or ABORTED: the state machine execution of a task's current run. */
+  executionStatus: (executionArn: string) => string | undefined;
 }
 
 const SOURCES = Object.values(TaskSource);
@@ -299,7 +301,12 @@ export const createInspection = (deps: InspectionDeps) => {
       let task = await deps.tasks.get(name);
       for (const source of SOURCES) task ??= await deps.tasks.findByExternalKey(source, name);
       if (task === undefined) return jsonResponse(404, { message: `no task ${name}` });
-      return jsonResponse(200, { task, timeline: await deps.timeline.list(task.taskId) });
+      // A final status is written before the last notifications: the execution's end says the run is over.
+      const execution =
+        task.executionArn === undefined
+          ? null
+          : { arn: task.executionArn, status: deps.executionStatus(task.executionArn) ?? 'UNKNOWN' };
+      return jsonResponse(200, { task, execution, timeline: await deps.timeline.list(task.taskId) });
     }
     if (method === 'GET' && area === 'sandbox' && name !== undefined && rest.length === 0) {
       const views = {

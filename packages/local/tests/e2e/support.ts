@@ -364,13 +364,21 @@ export interface TaskRow {
 
 export interface TaskDetail {
   task: TaskRow & { taskId: string; runId: number; runKind: string; context: unknown };
+  execution: { arn: string; status: string } | null;
   timeline: { type: string; message: string; actor?: string }[];
 }
 
 export const taskDetail = (stack: DevStack, key: string) =>
   getJson<TaskDetail>(`${stack.url}/local/tasks/${encodeURIComponent(key)}`);
 
-/** Waits until the task of `key` has one of `statuses` (and, with `runId`, is in that run). */
+const FINAL_STATUSES = new Set(['COMPLETED', 'REJECTED', 'ESCALATED', 'FAILED', 'CANCELLED']);
+
+/**
+ * Waits until the task of `key` has one of `statuses` (and, with `runId`, is in that
+ * run), observably settled: for a final status until its execution has ended (the
+ * last notifications and comments follow the status), for AWAITING_APPROVAL until
+ * the approval was requested.
+ */
 export const waitForStatus = (
   stack: DevStack,
   key: string,
@@ -388,7 +396,16 @@ export const waitForStatus = (
         .slice(-4)
         .map((e) => `${e.type}: ${e.message.slice(0, 120)}`)
         .join(' | ')}`;
-      return statuses.includes(detail.task.status) && (runId === undefined || detail.task.runId === runId)
+      const ended = !FINAL_STATUSES.has(detail.task.status) || detail.execution?.status !== 'RUNNING';
+      // AWAITING_APPROVAL is written just before the approval is requested: until then an approval has nothing to answer.
+      const types = detail.timeline.map((e) => e.type);
+      const requested =
+        detail.task.status !== 'AWAITING_APPROVAL' ||
+        types.lastIndexOf('approval.requested') > types.lastIndexOf('step.awaiting_approval');
+      return statuses.includes(detail.task.status) &&
+        (runId === undefined || detail.task.runId === runId) &&
+        ended &&
+        requested
         ? detail
         : undefined;
     },
